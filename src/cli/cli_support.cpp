@@ -1,0 +1,60 @@
+#include "cli/cli_support.h"
+
+#include <sched.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include <opencv2/core/version.hpp>
+#include <oneapi/tbb/version.h>
+
+#include "core/errors.h"
+
+namespace pblur::cli {
+
+std::string version_text() {
+  return std::string("pblur ") + PBLUR_VERSION + " (OpenCV " + CV_VERSION + ", oneTBB " +
+         TBB_VERSION_STRING + ")";
+}
+
+int usable_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return CPU_COUNT(&set);
+  const long online = sysconf(_SC_NPROCESSORS_ONLN);
+  return online > 0 ? static_cast<int>(online) : 1;
+}
+
+void print_error(std::string_view message) {
+  std::cerr << "pblur: error: " << message << std::endl;
+}
+
+int report_failure(const std::exception& error) {
+  print_error(error.what());
+  if (dynamic_cast<const InputError*>(&error)) return kBadInput;
+  if (dynamic_cast<const OutputError*>(&error)) return kBadOutput;
+  if (dynamic_cast<const UsageError*>(&error)) return kUsageError;
+  return kProcessingFailed;
+}
+
+namespace {
+
+extern "C" void exit_for_signal(int signal) { _exit(kInterruptedBase + signal); }
+
+}  // namespace
+
+void exit_on_interrupt_signals() {
+  struct sigaction action {};
+  action.sa_handler = exit_for_signal;
+  sigemptyset(&action.sa_mask);
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &action, nullptr);
+}
+
+std::string format_duration(std::chrono::nanoseconds duration) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%9.1f ms", std::chrono::duration<double, std::milli>(duration).count());
+  return text;
+}
+
+}  // namespace pblur::cli

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <exception>
+#include <string>
+#include <string_view>
+
+namespace pblur::cli {
+
+// pblur's exit codes; README.md lists them for users.
+enum ExitCode : int {
+  kSuccess = 0,
+  kProcessingFailed = 1,  // a strip or image could not be filtered
+  kUsageError = 2,        // bad options
+  kBadInput = 3,          // the input cannot be read as an image
+  kBadOutput = 4,         // the output cannot be written
+  kInterruptedBase = 128  // plus the signal number: 130 for SIGINT, 143 for SIGTERM
+};
+
+// "pblur 0.1.0 (OpenCV 4.6.0, oneTBB 2021.8.0)"
+std::string version_text();
+
+// Usable CPUs: those this process may run on.
+int usable_cpus();
+
+// Prints "pblur: error: <message>" on stderr.
+void print_error(std::string_view message);
+
+// The exit code for an exception escaping a command, after printing it as one line.
+int report_failure(const std::exception& error);
+
+// SIGINT, SIGTERM and SIGHUP end pblur at once with 128 + the signal. Nothing needs undoing:
+// outputs are unnamed until complete, workers die with their parent, shared memory has no name.
+void exit_on_interrupt_signals();
+
+std::string format_duration(std::chrono::nanoseconds duration);
+
+}  // namespace pblur::cli

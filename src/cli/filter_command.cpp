@@ -1,0 +1,100 @@
+#include "cli/filter_command.h"
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/cli_support.h"
+#include "core/filter_backend.h"
+#include "core/image_io.h"
+#include "core/process_runtime.h"
+
+namespace pblur::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Timings {
+  std::chrono::nanoseconds load{0};
+  std::chrono::nanoseconds save{0};
+  FilterResult result;
+};
+
+std::string describe_image(const cv::Mat& image) {
+  static const char* const kChannels[] = {"", "gray", "", "BGR", "BGRA"};
+  return std::to_string(image.cols) + "x" + std::to_string(image.rows) + " " +
+         kChannels[image.channels()] + (image.depth() == CV_16U ? " 16-bit" : " 8-bit");
+}
+
+void print_phases(const Timings& timings, const BackendChoice& choice, const cv::Mat& image) {
+  const PhaseTimes& t = timings.result.times;
+  std::string backend(backend_name(choice.kind));
+  if (choice.kind != BackendKind::sequential) backend += " " + std::to_string(choice.workers);
+  if (choice.kind == BackendKind::processes) backend += ", " + std::string(transport_name(choice.transport));
+  std::cerr << "pblur: " << describe_image(image) << ", " << backend << "\n";
+  const auto line = [](const char* phase, std::chrono::nanoseconds d) {
+    std::cerr << "pblur:   " << phase << format_duration(d) << "\n";
+  };
+  line("load           ", timings.load);
+  if (choice.kind == BackendKind::processes) {
+    line("start workers  ", t.start_workers);
+    line("send           ", t.send);
+  }
+  line("filter         ", t.filter);
+  if (choice.kind == BackendKind::processes) line("collect        ", t.collect);
+  line("save           ", timings.save);
+  line("total          ", timings.load + t.start_workers + t.send + t.filter + t.collect + timings.save);
+  if (choice.kind == BackendKind::processes) {
+    std::cerr << "pblur:   queue traffic  " << timings.result.queue_bytes << " bytes";
+    if (timings.result.workers_replaced > 0) {
+      std::cerr << ", " << timings.result.workers_replaced << " workers replaced";
+    }
+    std::cerr << "\n";
+  }
+}
+
+}  // namespace
+
+void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
+  app.add_option("INPUT", options.input, "image to read")->required();
+  app.add_option("OUTPUT", options.output, "image to write; its extension picks the format")->required();
+  add_filter_flags(app, options.filter);
+  add_backend_flags(app, options.backend);
+  app.add_option("--quality", options.quality, "JPEG and WebP quality")->check(CLI::Range(1, 100));
+  options.max_pixels = kDefaultMaxPixels;
+  app.add_option("--max-pixels", options.max_pixels, "refuse inputs with more pixels than this")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  auto* quiet = app.add_flag("-q,--quiet", options.quiet, "print nothing but errors");
+  app.add_flag("-v,--verbose", options.verbose, "print the time of each phase")->excludes(quiet);
+}
+
+int run_filter_command(const FilterCommandOptions& options) {
+  const FilterSpec spec = to_filter_spec(options.filter);
+  const BackendChoice choice = to_backend_choice(options.backend);
+  check_output_path(options.output);
+  // Before any thread exists: the fork server must not inherit one.
+  std::unique_ptr<ProcessRuntime> runtime;
+  if (choice.kind == BackendKind::processes) runtime = std::make_unique<ProcessRuntime>();
+  FilterBackend backend(choice, runtime.get());
+
+  Timings timings;
+  auto start = Clock::now();
+  const cv::Mat image = load_image(options.input, LoadOptions{options.max_pixels});
+  timings.load = Clock::now() - start;
+  validate(spec, image.depth());
+  check_output_can_hold(options.output, image);
+
+  timings.result = backend.filter(image, spec);
+
+  start = Clock::now();
+  SaveOptions save;
+  if (options.quality > 0) save.quality = options.quality;
+  save_image(timings.result.image, options.output, save);
+  timings.save = Clock::now() - start;
+  if (options.verbose) print_phases(timings, choice, image);
+  return kSuccess;
+}
+
+}  // namespace pblur::cli

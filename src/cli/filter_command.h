@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/common_options.h"
+
+namespace pblur::cli {
+
+// `pblur INPUT OUTPUT [options]`: one image through one backend.
+struct FilterCommandOptions {
+  std::string input;
+  std::string output;
+  FilterFlags filter;
+  BackendFlags backend;
+  int quality = 0;
+  std::uint64_t max_pixels = 0;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+void setup_filter_command(CLI::App& app, FilterCommandOptions& options);
+int run_filter_command(const FilterCommandOptions& options);
+
+}  // namespace pblur::cli

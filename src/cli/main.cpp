@@ -1,0 +1,42 @@
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_support.h"
+#include "cli/filter_command.h"
+
+namespace {
+
+int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
+  if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+    return app.exit(error);  // --help, --version
+  }
+  pblur::cli::print_error(std::string(error.what()) + " (see pblur --help)");
+  return pblur::cli::kUsageError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"pblur: blur, denoise and filter images in parallel, with forked worker processes "
+               "over a shared-memory queue or with oneTBB threads; the output is the same bytes "
+               "for every backend, worker count and strip split."};
+  app.set_version_flag("--version", pblur::cli::version_text());
+  app.footer(
+      "Exit codes: 0 done, 1 filtering failed, 2 bad options, 3 unreadable input, "
+      "4 unwritable output, 130/143 interrupted by SIGINT/SIGTERM.");
+  pblur::cli::FilterCommandOptions filter_options;
+  pblur::cli::setup_filter_command(app, filter_options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return report_parse_error(app, error);
+  }
+  pblur::cli::exit_on_interrupt_signals();
+  try {
+    return pblur::cli::run_filter_command(filter_options);
+  } catch (const std::exception& error) {
+    return pblur::cli::report_failure(error);
+  }
+}

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include <opencv2/core.hpp>
+
+namespace pblur {
+
+enum class BackendKind { processes, threads, sequential };
+
+// How strips reach worker processes: `shared`, the image and the output live in shared memory
+// and only strip descriptors cross the queue; `copy`, each strip's pixels travel through the
+// task queue and the filtered strip comes back through the result queue.
+enum class Transport { shared, copy };
+
+std::string_view backend_name(BackendKind kind);
+std::string_view transport_name(Transport transport);
+std::optional<Transport> parse_transport(std::string_view name);
+
+// Wall time of each phase of one filter run; zero for a phase the backend does not have.
+struct PhaseTimes {
+  std::chrono::nanoseconds start_workers{0};
+  std::chrono::nanoseconds send{0};
+  std::chrono::nanoseconds filter{0};
+  std::chrono::nanoseconds collect{0};
+};
+
+struct FilterResult {
+  cv::Mat image;
+  PhaseTimes times;
+  std::uint64_t queue_bytes = 0;  // bytes that crossed the queues, both ways
+  int workers_replaced = 0;
+};
+
+// Runs OpenCV single-threaded for its lifetime, so that the parallelism is pblur's alone.
+class SingleThreadedOpenCv {
+ public:
+  SingleThreadedOpenCv() : previous_(cv::getNumThreads()) { cv::setNumThreads(1); }
+  ~SingleThreadedOpenCv() { cv::setNumThreads(previous_); }
+  SingleThreadedOpenCv(const SingleThreadedOpenCv&) = delete;
+  SingleThreadedOpenCv& operator=(const SingleThreadedOpenCv&) = delete;
+
+ private:
+  int previous_;
+};
+
+}  // namespace pblur

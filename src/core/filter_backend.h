@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include <opencv2/core.hpp>
+
+#include "core/backend.h"
+#include "core/filter_spec.h"
+#include "core/process_backend.h"
+#include "core/process_runtime.h"
+
+namespace pblur {
+
+struct BackendChoice {
+  BackendKind kind = BackendKind::processes;
+  int workers = 1;  // processes or threads
+  Transport transport = Transport::shared;
+  int strips = 0;   // 0: one per worker
+  std::optional<std::chrono::milliseconds> strip_timeout;
+};
+
+// Filters images with the chosen backend; worker processes are kept from one image to the next.
+class FilterBackend {
+ public:
+  // `runtime` is needed for the process backend only, and must outlive this.
+  FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime);
+
+  FilterResult filter(const cv::Mat& image, const FilterSpec& spec);
+  const BackendChoice& choice() const { return choice_; }
+
+ private:
+  BackendChoice choice_;
+  std::unique_ptr<ProcessBackend> processes_;
+};
+
+}  // namespace pblur

@@ -1,0 +1,239 @@
+#include "core/image_io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/atomic_output.h"
+#include "core/errors.h"
+#include "core/image_header.h"
+
+namespace pblur {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void refuse_input(const fs::path& path, const std::string& reason) {
+  throw InputError("cannot read '" + path.string() + "': " + reason);
+}
+
+[[noreturn]] void refuse_output(const fs::path& path, const std::string& reason) {
+  throw OutputError("cannot write '" + path.string() + "': " + reason);
+}
+
+// libjpeg, libpng and libtiff print their own complaints; pblur reports one line of its own.
+class SilencedStderr {
+ public:
+  SilencedStderr() {
+    std::fflush(stderr);
+    saved_ = dup(STDERR_FILENO);
+    const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved_ >= 0 && null >= 0) dup2(null, STDERR_FILENO);
+    if (null >= 0) close(null);
+  }
+  ~SilencedStderr() {
+    std::fflush(stderr);
+    if (saved_ >= 0) {
+      dup2(saved_, STDERR_FILENO);
+      close(saved_);
+    }
+  }
+  SilencedStderr(const SilencedStderr&) = delete;
+  SilencedStderr& operator=(const SilencedStderr&) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
+std::vector<std::byte> read_whole_file(const fs::path& path) {
+  std::error_code error;
+  const auto status = fs::status(path, error);
+  if (status.type() == fs::file_type::not_found) refuse_input(path, "no such file");
+  if (error) refuse_input(path, error.message());
+  if (status.type() == fs::file_type::directory) refuse_input(path, "it is a folder, not a file");
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) refuse_input(path, std::strerror(errno));
+  std::vector<std::byte> bytes;
+  std::byte chunk[1 << 16];
+  while (true) {
+    const ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int read_error = errno;
+      close(fd);
+      refuse_input(path, std::strerror(read_error));
+    }
+    if (n == 0) break;
+    bytes.insert(bytes.end(), chunk, chunk + n);
+  }
+  close(fd);
+  if (bytes.empty()) refuse_input(path, "the file is empty");
+  return bytes;
+}
+
+void check_pixel_count(const fs::path& path, std::uint64_t width, std::uint64_t height,
+                       std::uint64_t max_pixels) {
+  if (width == 0 || height == 0) return;
+  const std::uint64_t pixels = width * height;
+  if (pixels > max_pixels) {
+    refuse_input(path, "the image is " + std::to_string(width) + "x" + std::to_string(height) +
+                           " = " + std::to_string(pixels) + " pixels, more than --max-pixels " +
+                           std::to_string(max_pixels));
+  }
+}
+
+int read_flags(ImageFormat format) {
+  // IMREAD_UNCHANGED keeps alpha but ignores EXIF orientation; a JPEG has no alpha, so it is
+  // read with flags that keep its channels and depth and apply the orientation.
+  return format == ImageFormat::jpeg ? cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH
+                                     : cv::IMREAD_UNCHANGED;
+}
+
+bool size_agrees(const ImageHeader& header, const cv::Mat& image) {
+  if (header.width == 0 || header.height == 0) return true;
+  const auto cols = std::uint64_t(image.cols), rows = std::uint64_t(image.rows);
+  return (cols == header.width && rows == header.height) ||
+         (header.format == ImageFormat::jpeg && cols == header.height && rows == header.width);
+}
+
+cv::Mat decode(std::span<const std::byte> bytes, int flags) {
+  const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U,
+                       const_cast<std::byte*>(bytes.data()));
+  SilencedStderr silenced;
+  try {
+    return cv::imdecode(buffer, flags);
+  } catch (const cv::Exception&) {
+    return cv::Mat();
+  }
+}
+
+std::string depth_name(int depth) {
+  switch (depth) {
+    case CV_8U: return "8-bit";
+    case CV_16U: return "16-bit";
+    case CV_8S: return "signed 8-bit";
+    case CV_16S: return "signed 16-bit";
+    case CV_32S: return "32-bit integer";
+    case CV_32F: return "32-bit float";
+    case CV_64F: return "64-bit float";
+  }
+  return "unknown-depth";
+}
+
+std::string channels_name(int channels) {
+  switch (channels) {
+    case 1: return "gray";
+    case 3: return "BGR";
+    case 4: return "BGRA";
+  }
+  return std::to_string(channels) + "-channel";
+}
+
+std::string lower_extension(const fs::path& path) {
+  std::string extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension;
+}
+
+std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& options) {
+  if (!options.quality) return {};
+  const std::string extension = lower_extension(path);
+  if (extension == ".jpg" || extension == ".jpeg" || extension == ".jpe") {
+    return {cv::IMWRITE_JPEG_QUALITY, *options.quality};
+  }
+  if (extension == ".webp") return {cv::IMWRITE_WEBP_QUALITY, *options.quality};
+  return {};
+}
+
+}  // namespace
+
+cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
+  const std::vector<std::byte> bytes = read_whole_file(path);
+  const ImageHeader header = read_image_header(bytes);
+  check_pixel_count(path, header.width, header.height, options.max_pixels);
+  if (const auto truncation = find_truncation(header, bytes)) refuse_input(path, std::string(*truncation));
+  cv::Mat image = decode(bytes, read_flags(header.format));
+  if (image.empty()) {
+    if (header.format == ImageFormat::unknown) refuse_input(path, "not an image pblur can read");
+    refuse_input(path, "the file is corrupt (the " + std::string(format_name(header.format)) +
+                           " decoder failed)");
+  }
+  if (!size_agrees(header, image)) refuse_input(path, "the file is corrupt (its size disagrees with its header)");
+  check_pixel_count(path, std::uint64_t(image.cols), std::uint64_t(image.rows), options.max_pixels);
+  if (image.depth() != CV_8U && image.depth() != CV_16U) {
+    refuse_input(path, "pblur filters 8-bit and 16-bit images; this one is " + depth_name(image.depth()));
+  }
+  if (image.channels() != 1 && image.channels() != 3 && image.channels() != 4) {
+    refuse_input(path, "pblur filters gray, BGR and BGRA images; this one has " +
+                           std::to_string(image.channels()) + " channels");
+  }
+  return image;
+}
+
+void check_output_path(const fs::path& path) {
+  if (path.extension().empty()) {
+    refuse_output(path, "no file extension to choose the format by (use .png, .jpg, .tif, ...)");
+  }
+  if (!cv::haveImageWriter(path.string())) {
+    refuse_output(path, "unknown output format '" + path.extension().string() + "'");
+  }
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) {
+    refuse_output(path, "the folder '" + folder.string() + "' does not exist");
+  }
+  if (fs::is_directory(path, error)) refuse_output(path, "it is a folder");
+}
+
+void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
+  // Round-trips a tiny image of the same type: whatever OpenCV's encoder for this format
+  // would change (depth, channels) shows up here.
+  const cv::Mat probe(8, 8, image.type(), cv::Scalar::all(1));
+  std::vector<uchar> bytes;
+  cv::Mat back;
+  {
+    SilencedStderr silenced;
+    try {
+      if (cv::imencode(path.extension().string(), probe, bytes)) {
+        back = cv::imdecode(bytes, read_flags(read_image_header(std::as_bytes(std::span(bytes))).format));
+      }
+    } catch (const cv::Exception&) {
+    }
+  }
+  if (back.type() != probe.type()) {
+    refuse_output(path, "the " + path.extension().string() + " format cannot store a " +
+                            depth_name(image.depth()) + " " + channels_name(image.channels()) +
+                            " image as it is (try .png or .tif)");
+  }
+}
+
+std::vector<uchar> encode_image(const cv::Mat& image, const fs::path& path,
+                                const SaveOptions& options) {
+  std::vector<uchar> bytes;
+  bool encoded = false;
+  {
+    SilencedStderr silenced;
+    try {
+      encoded = cv::imencode(path.extension().string(), image, bytes, encode_parameters(path, options));
+    } catch (const cv::Exception&) {
+    }
+  }
+  if (!encoded) refuse_output(path, "OpenCV could not encode the image in this format");
+  return bytes;
+}
+
+void save_image(const cv::Mat& image, const fs::path& path, const SaveOptions& options) {
+  const std::vector<uchar> bytes = encode_image(image, path, options);
+  write_file_atomically(path, std::as_bytes(std::span(bytes)));
+}
+
+}  // namespace pblur

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include <opencv2/core.hpp>
+
+#include "core/backend.h"
+#include "core/filter_spec.h"
+#include "core/process_pool.h"
+#include "core/process_runtime.h"
+
+namespace pblur {
+
+struct ProcessBackendOptions {
+  int workers = 1;
+  Transport transport = Transport::shared;
+  int strips = 0;  // 0: one per worker
+  std::optional<std::chrono::milliseconds> strip_timeout;
+};
+
+// Filters images strip by strip in worker processes. The pool is forked on first use, sized for
+// the image, and kept for the images after it.
+class ProcessBackend {
+ public:
+  ProcessBackend(ProcessRuntime& runtime, ProcessBackendOptions options);
+  ~ProcessBackend();
+
+  // Throws ProcessingError if a strip cannot be done (say, it kept killing its workers).
+  FilterResult filter(const cv::Mat& image, const FilterSpec& spec);
+
+ private:
+  void ensure_pool(std::size_t task_bytes, std::size_t result_bytes, PhaseTimes& times);
+  FilterResult filter_shared(const cv::Mat& image, const FilterSpec& spec);
+  FilterResult filter_copied(const cv::Mat& image, const FilterSpec& spec);
+
+  ProcessRuntime& runtime_;
+  ProcessBackendOptions options_;
+  std::unique_ptr<ProcessPool> pool_;
+};
+
+}  // namespace pblur

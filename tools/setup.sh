@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what pblur needs to build, test and benchmark, from Debian's packages.
+# Safe to run again: apt-get skips what is already installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libopencv-dev      # image codecs and the Gaussian, box and median filters
+  libtbb-dev         # the thread backend (and OpenCV's own parallel loops)
+  libcli11-dev       # command-line parsing
+  libgtest-dev       # the test suite
+  python3-pil        # Pillow: the reference for --filter pil-blur
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if ((${#missing[@]} == 0)); then
+  echo "setup: all packages present"
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
