@@ -124,6 +124,10 @@ class ProcessPool::Run {
   PoolRunStats execute() {
     drain_stale_results();
     while (remaining_ > 0) {
+      if (pool_.options_.stop && pool_.options_.stop->load()) {
+        retire_duplicates();
+        throw Interrupted("stopped before all tasks were done");
+      }
       send_pending();
       receive(unsent_.empty() ? std::chrono::milliseconds(20) : std::chrono::milliseconds(1));
       supervise();

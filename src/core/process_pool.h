@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -38,6 +39,9 @@ struct PoolOptions {
   int max_attempts = 3;
   // Runs once in each new worker before its first task.
   void (*worker_init)() = nullptr;
+  // When this becomes true, run() stops within a few milliseconds and throws Interrupted;
+  // results that arrived before then have been handed on.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Task bytes: `head` then `body`, sent as one message without joining them first.
