@@ -234,6 +234,11 @@ void SharedQueue::close() {
   futex_wake_all(header_->writable);
 }
 
+void SharedQueue::lock_without_unlocking() {
+  const int rc = pthread_mutex_lock(&header_->mutex);
+  if (rc == EOWNERDEAD) pthread_mutex_consistent(&header_->mutex);
+}
+
 bool SharedQueue::closed() const { return header_->closed.load() != 0; }
 
 std::size_t SharedQueue::size() const {

@@ -74,6 +74,7 @@ class SharedQueue {
  private:
   friend struct SharedQueueProbe;  // tests: kill a process that holds the lock
   explicit SharedQueue(QueueHeader* header);
+  void lock_without_unlocking();  // for SharedQueueProbe
 
   QueueHeader* header_;
   std::byte* ring_;

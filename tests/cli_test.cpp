@@ -1,0 +1,194 @@
+// The command line end to end: exit codes, one-line messages, and the files left behind.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "cli_runner.h"
+#include "core/image_io.h"
+#include "core/sequential_backend.h"
+#include "test_support.h"
+
+namespace pblur {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr int kProcessingFailed = 1, kUsage = 2, kBadInput = 3, kBadOutput = 4;
+
+std::string fruits() { return testing::sample_image("fruits.jpg").string(); }
+
+int line_count(const std::string& text) { return int(std::count(text.begin(), text.end(), '\n')); }
+
+void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(file)), {});
+}
+
+// A failure: the given code, one line on stderr that says `reason`, and no file written.
+void expect_refused(const std::vector<std::string>& arguments, int code, const std::string& reason,
+                    const testing::TemporaryFolder& folder) {
+  const auto before = folder.entries();
+  const auto result = testing::run_pblur(arguments);
+  EXPECT_EQ(result.exit_code, code);
+  EXPECT_EQ(line_count(result.err), 1) << result.err;
+  EXPECT_THAT(result.err, StartsWith("pblur: error: "));
+  EXPECT_THAT(result.err, HasSubstr(reason));
+  EXPECT_EQ(folder.entries(), before);
+}
+
+TEST(Cli, FiltersAnImageSilentlyAndExactly) {
+  testing::TemporaryFolder folder;
+  const auto out = folder / "out.png";
+  const auto result = testing::run_pblur({fruits(), out.string(), "--procs", "2", "--sigma", "3"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.err, "");
+  EXPECT_EQ(result.out, "");
+  FilterSpec spec;
+  spec.sigma = 3;
+  const cv::Mat expected = filter_sequential(load_image(fruits()), spec).image;
+  EXPECT_TRUE(testing::identical(load_image(out), expected));
+  EXPECT_EQ(folder.entries(), std::vector<std::string>{"out.png"});
+}
+
+TEST(Cli, EveryBackendWritesTheSameBytes) {
+  testing::TemporaryFolder folder;
+  const std::vector<std::vector<std::string>> backends = {
+      {"--seq"}, {"--threads", "2"}, {"--procs", "2"}, {"--procs", "3", "--transport", "copy"},
+      {"--procs", "2", "--strips", "9"}, {"--threads", "3", "--strips", "1000"}};
+  for (const char* filter : {"gaussian", "box", "median", "pil-blur"}) {
+    std::string reference;
+    for (const auto& backend : backends) {
+      std::vector<std::string> arguments = {fruits(), (folder / "out.png").string(), "--filter", filter};
+      arguments.insert(arguments.end(), backend.begin(), backend.end());
+      ASSERT_EQ(testing::run_pblur(arguments).exit_code, 0);
+      const std::string bytes = read_bytes(folder / "out.png");
+      if (reference.empty()) reference = bytes;
+      EXPECT_EQ(bytes, reference) << filter << " " << backend[0];
+    }
+  }
+}
+
+TEST(Cli, VerbosePrintsEveryPhase) {
+  testing::TemporaryFolder folder;
+  const auto result = testing::run_pblur({fruits(), (folder / "o.jpg").string(), "-v", "--procs", "2"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* phase : {"load", "start workers", "send", "filter", "collect", "save"}) {
+    EXPECT_THAT(result.err, HasSubstr(phase));
+  }
+}
+
+TEST(Cli, KeepsChannelsAndDepthAndAppliesOrientation) {
+  testing::TemporaryFolder folder;
+  const auto gray16 = folder / "g.png", rgba = folder / "a.png", turned = folder / "t.png";
+  ASSERT_EQ(testing::run_pblur({testing::sample_image("building_gray16.png").string(), gray16.string()}).exit_code, 0);
+  ASSERT_EQ(testing::run_pblur({testing::sample_image("butterfly_rgba.png").string(), rgba.string()}).exit_code, 0);
+  ASSERT_EQ(testing::run_pblur({testing::test_data("exif_rotate90.jpg").string(), turned.string()}).exit_code, 0);
+  EXPECT_EQ(load_image(gray16).type(), CV_16UC1);
+  EXPECT_EQ(load_image(rgba).type(), CV_8UC4);
+  EXPECT_EQ(load_image(turned).size(), cv::Size(32, 64));
+}
+
+TEST(Cli, InputMayBeTheOutput) {
+  testing::TemporaryFolder folder;
+  const auto path = folder / "same.png";
+  const cv::Mat image = testing::random_image(30, 40, CV_8UC3);
+  save_image(image, path);
+  ASSERT_EQ(testing::run_pblur({path.string(), path.string(), "--filter", "box"}).exit_code, 0);
+  FilterSpec box;
+  box.kind = FilterKind::box;
+  EXPECT_TRUE(testing::identical(load_image(path), filter_sequential(image, box).image));
+  EXPECT_EQ(folder.entries(), std::vector<std::string>{"same.png"});
+}
+
+TEST(Cli, BadInputsAreRefusedWithExitCodeThree) {
+  testing::TemporaryFolder folder;
+  const std::string out = (folder / "out.png").string();
+  expect_refused({(folder / "missing.jpg").string(), out}, kBadInput, "no such file", folder);
+  expect_refused({folder.path().string(), out}, kBadInput, "folder", folder);
+  expect_refused({testing::test_data("empty.png").string(), out}, kBadInput, "empty", folder);
+  expect_refused({testing::test_data("not_an_image.jpg").string(), out}, kBadInput, "not an image", folder);
+  expect_refused({testing::test_data("truncated.jpg").string(), out}, kBadInput, "truncated", folder);
+  expect_refused({testing::test_data("truncated.png").string(), out}, kBadInput, "truncated", folder);
+  expect_refused({fruits(), out, "--max-pixels", "1000"}, kBadInput, "more than --max-pixels", folder);
+}
+
+TEST(Cli, UnreadableInputIsRefused) {
+  if (geteuid() == 0) GTEST_SKIP() << "root reads every file";
+  testing::TemporaryFolder folder;
+  const auto locked = folder / "locked.png";
+  save_image(testing::random_image(4, 4, CV_8UC1), locked);
+  chmod(locked.c_str(), 0);
+  expect_refused({locked.string(), (folder / "out.png").string()}, kBadInput, "Permission denied", folder);
+}
+
+TEST(Cli, BadOutputsAreRefusedWithExitCodeFour) {
+  testing::TemporaryFolder folder;
+  expect_refused({fruits(), (folder / "nowhere" / "out.png").string()}, kBadOutput, "does not exist", folder);
+  expect_refused({fruits(), (folder / "out.xyz").string()}, kBadOutput, "unknown output format", folder);
+  expect_refused({testing::sample_image("building_gray16.png").string(), (folder / "out.jpg").string()},
+                 kBadOutput, "cannot store a 16-bit gray image", folder);
+}
+
+TEST(Cli, NonsenseOptionsAreRefusedWithExitCodeTwo) {
+  testing::TemporaryFolder folder;
+  const std::string out = (folder / "out.png").string();
+  expect_refused({fruits(), out, "--procs", "0"}, kUsage, "--procs", folder);
+  expect_refused({fruits(), out, "--procs", "-2"}, kUsage, "--procs", folder);
+  expect_refused({fruits(), out, "--procs", "100000"}, kUsage, "--procs", folder);
+  expect_refused({fruits(), out, "--threads", "0"}, kUsage, "--threads", folder);
+  expect_refused({fruits(), out, "--sigma", "-1"}, kUsage, "--sigma", folder);
+  expect_refused({fruits(), out, "--filter", "median", "--ksize", "4"}, kUsage, "odd", folder);
+  expect_refused({fruits(), out, "--procs", "2", "--threads", "2"}, kUsage, "excludes", folder);
+  expect_refused({fruits(), out, "--seq", "--procs", "2"}, kUsage, "excludes", folder);
+  expect_refused({fruits(), out, "--filter", "sharpen"}, kUsage, "--filter", folder);
+  expect_refused({fruits(), out, "--strips", "0"}, kUsage, "--strips", folder);
+  expect_refused({fruits()}, kUsage, "OUTPUT", folder);
+  expect_refused({fruits(), out, "--no-such-option"}, kUsage, "no-such-option", folder);
+  expect_refused({testing::sample_image("building_gray16.png").string(), out, "--filter", "median",
+                  "--ksize", "7"},
+                 kUsage, "16-bit", folder);
+}
+
+TEST(Cli, AFailureLeavesAnExistingOutputUntouched) {
+  testing::TemporaryFolder folder;
+  const auto out = folder / "out.png";
+  write_bytes(out, "precious");
+  const auto result = testing::run_pblur({testing::test_data("truncated.jpg").string(), out.string()});
+  EXPECT_EQ(result.exit_code, kBadInput);
+  EXPECT_EQ(read_bytes(out), "precious");
+  EXPECT_EQ(folder.entries(), std::vector<std::string>{"out.png"});
+}
+
+TEST(Cli, HelpAndVersionSucceed) {
+  const auto help = testing::run_pblur({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("--procs"));
+  EXPECT_THAT(help.out, HasSubstr("gaussian"));
+  const auto version = testing::run_pblur({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_THAT(version.out, HasSubstr("pblur " PBLUR_VERSION));
+}
+
+TEST(Cli, AStripThatKeepsKillingWorkersFailsTheRunNamingStripAndSignal) {
+  testing::TemporaryFolder folder;
+  setenv("PBLUR_WORKER_FAULT", "stage=running_task,action=segv,task=1,times=1000", 1);
+  const auto result = testing::run_pblur({fruits(), (folder / "out.png").string(), "--procs", "2"});
+  unsetenv("PBLUR_WORKER_FAULT");
+  EXPECT_EQ(result.exit_code, kProcessingFailed);
+  EXPECT_THAT(result.err, HasSubstr("strip 2 of 2"));
+  EXPECT_THAT(result.err, HasSubstr("SIGSEGV"));
+  EXPECT_EQ(line_count(result.err), 1);
+  EXPECT_TRUE(folder.entries().empty());
+}
+
+}  // namespace
+}  // namespace pblur

@@ -1,0 +1,55 @@
+#include "core/filter_spec.h"
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+
+#include "core/errors.h"
+
+namespace pblur {
+namespace {
+
+TEST(FilterSpec, ParsesEveryNameItPrints) {
+  for (auto kind : {FilterKind::gaussian, FilterKind::box, FilterKind::median, FilterKind::pil_blur}) {
+    EXPECT_EQ(parse_filter_kind(filter_kind_name(kind)), kind);
+  }
+  for (auto mode : {BorderMode::reflect101, BorderMode::replicate, BorderMode::reflect,
+                    BorderMode::constant}) {
+    EXPECT_EQ(parse_border_mode(border_mode_name(mode)), mode);
+  }
+  EXPECT_FALSE(parse_filter_kind("sharpen"));
+}
+
+TEST(FilterSpec, GaussianRadiusFollowsOpenCvsKernelSizeRule) {
+  FilterSpec spec;
+  spec.sigma = 8;
+  EXPECT_EQ(effective_kernel_size(spec, CV_8U), 49);   // 3 sigma each side
+  EXPECT_EQ(effective_kernel_size(spec, CV_16U), 65);  // 4 sigma each side
+  spec.ksize = 7;
+  EXPECT_EQ(filter_radius(spec, CV_8U), 3);
+}
+
+TEST(FilterSpec, RefusesEvenMedianAndLargeSixteenBitMedian) {
+  FilterSpec spec;
+  spec.kind = FilterKind::median;
+  spec.ksize = 4;
+  EXPECT_THROW(validate(spec), UsageError);
+  spec.ksize = 7;
+  EXPECT_NO_THROW(validate(spec, CV_8U));
+  EXPECT_THROW(validate(spec, CV_16U), UsageError);
+}
+
+TEST(FilterSpec, GaussianNeedsSigmaOrOddKernel) {
+  FilterSpec spec;
+  spec.sigma = 0;
+  EXPECT_THROW(validate(spec), UsageError);
+  spec.ksize = 5;
+  EXPECT_NO_THROW(validate(spec));
+  spec.ksize = 6;
+  EXPECT_THROW(validate(spec), UsageError);
+  spec.ksize = 0;
+  spec.sigma = -1;
+  EXPECT_THROW(validate(spec), UsageError);
+}
+
+}  // namespace
+}  // namespace pblur

@@ -1,0 +1,146 @@
+#include "core/image_io.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/errors.h"
+#include "core/image_header.h"
+#include "test_support.h"
+
+namespace pblur {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string input_error(const std::filesystem::path& path, LoadOptions options = {}) {
+  try {
+    load_image(path, options);
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+TEST(LoadImage, AppliesJpegExifOrientation) {
+  const cv::Mat image = load_image(testing::test_data("exif_rotate90.jpg"));
+  ASSERT_EQ(image.cols, 32);
+  ASSERT_EQ(image.rows, 64);
+  ASSERT_EQ(image.type(), CV_8UC3);
+  const auto red = image.at<cv::Vec3b>(10, 5);    // BGR
+  const auto blue = image.at<cv::Vec3b>(50, 5);
+  const auto white = image.at<cv::Vec3b>(30, 28);
+  EXPECT_TRUE(red[2] >= 200 && red[0] <= 50);
+  EXPECT_TRUE(blue[0] >= 200 && blue[2] <= 50);
+  EXPECT_TRUE(white[0] >= 200 && white[1] >= 200 && white[2] >= 200);
+}
+
+TEST(LoadImage, KeepsChannelsAndDepth) {
+  EXPECT_EQ(load_image(testing::sample_image("butterfly_rgba.png")).type(), CV_8UC4);
+  EXPECT_EQ(load_image(testing::sample_image("building_gray16.png")).type(), CV_16UC1);
+  EXPECT_EQ(load_image(testing::test_data("pil_in_gray.png")).type(), CV_8UC1);
+  EXPECT_EQ(load_image(testing::sample_image("fruits.jpg")).type(), CV_8UC3);
+}
+
+TEST(LoadImage, RefusesEachKindOfBadInputNamingFileAndReason) {
+  testing::TemporaryFolder folder;
+  EXPECT_THAT(input_error(folder / "missing.jpg"), HasSubstr("no such file"));
+  EXPECT_THAT(input_error(folder.path()), HasSubstr("folder"));
+  EXPECT_THAT(input_error(testing::test_data("empty.png")), HasSubstr("empty"));
+  EXPECT_THAT(input_error(testing::test_data("not_an_image.jpg")), HasSubstr("not an image"));
+  EXPECT_THAT(input_error(testing::test_data("truncated.jpg")), HasSubstr("truncated"));
+  EXPECT_THAT(input_error(testing::test_data("truncated.png")), HasSubstr("truncated"));
+  EXPECT_THAT(input_error(testing::test_data("truncated.jpg")), HasSubstr("truncated.jpg"));
+}
+
+TEST(LoadImage, RefusesTooManyPixelsFromTheHeaderAlone) {
+  // A PNG signature and an IHDR claiming 100000 x 100000 pixels, and nothing else: refused by
+  // the header check, before the decoder could try to allocate 30 GB.
+  testing::TemporaryFolder folder;
+  std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\x02\0\0\0", 29);
+  write_bytes(folder / "huge.png", png);
+  EXPECT_THAT(input_error(folder / "huge.png"), HasSubstr("more than --max-pixels"));
+  EXPECT_THAT(input_error(testing::sample_image("fruits.jpg"), LoadOptions{1000}),
+              HasSubstr("512x480 = 245760 pixels"));
+}
+
+TEST(ImageHeader, ReadsSizesWithoutDecoding) {
+  for (const char* name : {"fruits.jpg", "butterfly_rgba.png", "building_gray16.png"}) {
+    SCOPED_TRACE(name);
+    std::ifstream file(testing::sample_image(name), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(file)), {});
+    const ImageHeader header = read_image_header(std::as_bytes(std::span(text)));
+    const cv::Mat image = load_image(testing::sample_image(name));
+    EXPECT_EQ(header.width, std::uint64_t(image.cols));
+    EXPECT_EQ(header.height, std::uint64_t(image.rows));
+  }
+}
+
+TEST(ImageHeader, ReadsTiffWebpBmpAndPnmSizes) {
+  const cv::Mat image = testing::random_image(13, 17, CV_8UC3);
+  for (const char* extension : {".tif", ".webp", ".bmp", ".ppm"}) {
+    SCOPED_TRACE(extension);
+    std::vector<uchar> bytes;
+    ASSERT_TRUE(cv::imencode(extension, image, bytes));
+    const ImageHeader header = read_image_header(std::as_bytes(std::span(bytes)));
+    EXPECT_EQ(header.width, 17u);
+    EXPECT_EQ(header.height, 13u);
+  }
+}
+
+TEST(SaveImage, RoundTripsEveryFormatExactlyWhereLossless) {
+  testing::TemporaryFolder folder;
+  const std::vector<std::pair<const char*, int>> cases = {
+      {"a.png", CV_8UC3}, {"b.png", CV_16UC1}, {"c.png", CV_8UC4}, {"d.tif", CV_16UC3},
+      {"e.bmp", CV_8UC3}, {"f.ppm", CV_8UC3}, {"g.pgm", CV_16UC1}, {"h.webp", CV_8UC3}};
+  for (const auto& [name, type] : cases) {
+    SCOPED_TRACE(name);
+    const cv::Mat image = testing::random_image(19, 23, type);
+    check_output_can_hold(folder / name, image);
+    SaveOptions lossless;
+    if (std::string(name).ends_with(".webp")) lossless.quality = 101;
+    save_image(image, folder / name, lossless);
+    EXPECT_TRUE(testing::identical(load_image(folder / name), image));
+  }
+}
+
+TEST(SaveImage, RefusesFormatsThatCannotHoldTheImage) {
+  EXPECT_THROW(check_output_can_hold("x.jpg", testing::random_image(4, 4, CV_16UC3)), OutputError);
+  EXPECT_THROW(check_output_can_hold("x.jpg", testing::random_image(4, 4, CV_8UC4)), OutputError);
+  EXPECT_NO_THROW(check_output_can_hold("x.jpg", testing::random_image(4, 4, CV_8UC1)));
+  EXPECT_NO_THROW(check_output_can_hold("x.png", testing::random_image(4, 4, CV_16UC4)));
+}
+
+TEST(SaveImage, ChecksTheOutputPathBeforeAnyWork) {
+  testing::TemporaryFolder folder;
+  EXPECT_THROW(check_output_path(folder / "no-such-folder" / "out.png"), OutputError);
+  EXPECT_THROW(check_output_path(folder / "out.xyz"), OutputError);
+  EXPECT_THROW(check_output_path(folder / "out"), OutputError);
+  EXPECT_THROW(check_output_path(folder.path() / ""), OutputError);
+  EXPECT_NO_THROW(check_output_path(folder / "out.PNG"));
+}
+
+TEST(SaveImage, ReplacesAnExistingFileWholeKeepingItsPermissions) {
+  testing::TemporaryFolder folder;
+  const auto path = folder / "out.png";
+  write_bytes(path, "old contents");
+  chmod(path.c_str(), 0640);
+  const cv::Mat image = testing::random_image(7, 9, CV_8UC3);
+  save_image(image, path);
+  EXPECT_TRUE(testing::identical(load_image(path), image));
+  struct stat info;
+  ASSERT_EQ(stat(path.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0640u);
+  EXPECT_EQ(folder.entries(), std::vector<std::string>{"out.png"});  // no temporary left
+}
+
+}  // namespace
+}  // namespace pblur

@@ -1,0 +1,60 @@
+#include "process_helpers.h"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace pblur::testing {
+
+int wait_for_exit(pid_t pid, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (const auto status = runtime().server.exit_status(pid)) {
+      runtime().server.forget(pid);
+      return *status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ADD_FAILURE() << "process " << pid << " did not exit within " << limit.count() << " s";
+  return -1;
+}
+
+int count_children_of(pid_t parent) {
+  int children = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string text;
+    std::getline(stat, text);
+    const auto close_paren = text.rfind(')');
+    if (close_paren == std::string::npos) continue;
+    std::istringstream fields(text.substr(close_paren + 2));
+    char state;
+    pid_t ppid;
+    fields >> state >> ppid;
+    if (ppid == parent) ++children;
+  }
+  return children;
+}
+
+int count_dev_shm_entries() {
+  int entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/dev/shm")) ++entries;
+  return entries;
+}
+
+int count_open_descriptors() {
+  int descriptors = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++descriptors;
+  }
+  return descriptors;
+}
+
+}  // namespace pblur::testing

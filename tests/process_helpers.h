@@ -1,0 +1,22 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+
+#include "core/fork_server.h"
+
+namespace pblur::testing {
+
+// Waits for a worker of the test runtime's fork server to exit and returns its wait status.
+// Fails the test (and returns -1) instead of hanging if it has not exited within `limit`.
+int wait_for_exit(pid_t pid, std::chrono::seconds limit = std::chrono::seconds(120));
+
+// Processes whose parent is `parent`, read from /proc.
+int count_children_of(pid_t parent);
+
+// Entries of /dev/shm, and this process's open descriptors.
+int count_dev_shm_entries();
+int count_open_descriptors();
+
+}  // namespace pblur::testing
