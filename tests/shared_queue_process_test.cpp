@@ -15,17 +15,13 @@
 
 namespace pblur {
 
-struct SharedQueueProbe {
-  static void lock_without_unlocking(SharedQueue& queue) { queue.lock_without_unlocking(); }
-};
-
 namespace {
 
 using namespace std::chrono_literals;
 
 void lock_and_die(std::uintptr_t queue_memory) {
   SharedQueue queue = SharedQueue::attach(reinterpret_cast<std::byte*>(queue_memory));
-  SharedQueueProbe::lock_without_unlocking(queue);
+  queue.lock_and_abandon();
   raise(SIGKILL);
 }
 

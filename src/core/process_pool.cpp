@@ -25,7 +25,9 @@ struct PoolShared {
   std::byte* tasks;
   std::byte* results;
   int slot_count;
-  std::atomic<int> faults_fired;  // see WorkerFault
+  bool has_fault;
+  FaultPlan fault;
+  std::atomic<int> faults_fired;
   WorkerSlot slots[1];  // slot_count of them
 };
 
@@ -81,11 +83,17 @@ void worker_main(std::uintptr_t argument) {
   if (pool.worker_init) pool.worker_init();
   SharedQueue tasks = SharedQueue::attach(pool.tasks);
   SharedQueue results = SharedQueue::attach(pool.results);
-  WorkerFault fault = WorkerFault::from_environment(static_cast<int>(&slot - pool.slots),
-                                                   &slot.pool->faults_fired);
+  WorkerFault fault;
+  if (pool.has_fault) {
+    fault = WorkerFault(pool.fault, static_cast<int>(&slot - pool.slots), slot.pool->faults_fired);
+  }
   QueueMessage task;
   while (true) {
     fault.at(FaultStage::waiting_for_task);
+    if (fault.fires_at(FaultStage::holding_queue_lock)) {
+      tasks.lock_and_abandon();
+      fault.fail();
+    }
     if (tasks.get(task, std::nullopt, &slot.claim) != QueueStatus::ok) return;
     if (task.tag == kStopTag) return;
     fault.at(FaultStage::took_task, tag_index(task.tag));
@@ -293,6 +301,9 @@ ProcessPool::ProcessPool(SharedArena& arena, ForkServer& server, TaskHandler han
   shared_->tasks = memory + header_bytes;
   shared_->results = shared_->tasks + tasks_bytes;
   shared_->slot_count = options_.workers;
+  if (!options_.fault) options_.fault = fault_plan_from_environment();
+  shared_->has_fault = options_.fault.has_value();
+  if (options_.fault) shared_->fault = *options_.fault;
   SharedQueue::create(shared_->tasks, options_.task_queue_bytes);
   SharedQueue::create(shared_->results, options_.result_queue_bytes);
   pids_.assign(std::size_t(options_.workers), -1);

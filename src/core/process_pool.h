@@ -15,6 +15,7 @@
 #include "core/fork_server.h"
 #include "core/shared_arena.h"
 #include "core/shared_queue.h"
+#include "core/worker_fault.h"
 
 namespace pblur {
 
@@ -42,6 +43,9 @@ struct PoolOptions {
   // When this becomes true, run() stops within a few milliseconds and throws Interrupted;
   // results that arrived before then have been handed on.
   const std::atomic<bool>* stop = nullptr;
+  // A failure to inject into the workers, for tests; without one, the environment variable
+  // PBLUR_WORKER_FAULT is read (see FaultPlan).
+  std::optional<FaultPlan> fault;
 };
 
 // Task bytes: `head` then `body`, sent as one message without joining them first.
@@ -76,6 +80,7 @@ class ProcessPool {
   ProcessPool& operator=(const ProcessPool&) = delete;
 
   int workers() const { return static_cast<int>(pids_.size()); }
+  const std::vector<pid_t>& worker_pids() const { return pids_; }
   std::size_t max_task_bytes() const;
   std::size_t max_result_bytes() const;
 

@@ -234,7 +234,7 @@ void SharedQueue::close() {
   futex_wake_all(header_->writable);
 }
 
-void SharedQueue::lock_without_unlocking() {
+void SharedQueue::lock_and_abandon() {
   const int rc = pthread_mutex_lock(&header_->mutex);
   if (rc == EOWNERDEAD) pthread_mutex_consistent(&header_->mutex);
 }

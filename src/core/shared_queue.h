@@ -68,13 +68,15 @@ class SharedQueue {
   void close();
   bool closed() const;
 
+  // For fault-injection tests: takes the lock and never gives it back, as a process killed
+  // inside put() or get() would.
+  void lock_and_abandon();
+
   std::size_t size() const;            // messages waiting
   std::uint64_t owner_deaths() const;  // times a lock holder died and the queue carried on
 
  private:
-  friend struct SharedQueueProbe;  // tests: kill a process that holds the lock
   explicit SharedQueue(QueueHeader* header);
-  void lock_without_unlocking();  // for SharedQueueProbe
 
   QueueHeader* header_;
   std::byte* ring_;
