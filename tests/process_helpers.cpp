@@ -1,6 +1,11 @@
 #include "process_helpers.h"
 
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <cerrno>
 #include <filesystem>
+#include <sstream>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -24,8 +29,8 @@ int wait_for_exit(pid_t pid, std::chrono::seconds limit) {
   return -1;
 }
 
-int count_children_of(pid_t parent) {
-  int children = 0;
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> children;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
@@ -38,9 +43,23 @@ int count_children_of(pid_t parent) {
     char state;
     pid_t ppid;
     fields >> state >> ppid;
-    if (ppid == parent) ++children;
+    if (ppid == parent) children.push_back(std::stoi(name));
   }
   return children;
+}
+
+int count_children_of(pid_t parent) { return static_cast<int>(children_of(parent).size()); }
+
+void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1); }
+
+bool reap_within(pid_t pid, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const pid_t reaped = waitpid(pid, nullptr, WNOHANG);
+    if (reaped == pid || (reaped < 0 && errno == ECHILD)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
 }
 
 int count_dev_shm_entries() {

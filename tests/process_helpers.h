@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <vector>
 
 #include "core/fork_server.h"
 
@@ -13,7 +14,14 @@ namespace pblur::testing {
 int wait_for_exit(pid_t pid, std::chrono::seconds limit = std::chrono::seconds(120));
 
 // Processes whose parent is `parent`, read from /proc.
+std::vector<pid_t> children_of(pid_t parent);
 int count_children_of(pid_t parent);
+
+// Makes orphaned descendants of this process its children, so a test can reap them.
+void become_subreaper();
+
+// Waits until `pid`, a child of this process, has exited, and reaps it; false after `limit`.
+bool reap_within(pid_t pid, std::chrono::seconds limit);
 
 // Entries of /dev/shm, and this process's open descriptors.
 int count_dev_shm_entries();
