@@ -7,8 +7,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/errors.h"
-#include "core/filters.h"
 #include "core/filter_backend.h"
+#include "core/filters.h"
 #include "core/sequential_backend.h"
 #include "test_support.h"
 
@@ -23,14 +23,19 @@ struct Shape {
 };
 
 const std::vector<Shape> kShapes = {
-    {"1x1", 1, 1, CV_8UC3},          {"one row", 1, 37, CV_8UC3},
-    {"one column", 23, 1, CV_8UC3},  {"prime 61x97 BGR", 61, 97, CV_8UC3},
-    {"prime 103x101 gray", 103, 101, CV_8UC1}, {"prime 53x59 BGRA", 53, 59, CV_8UC4},
-    {"16-bit 47x43 BGR", 47, 43, CV_16UC3},    {"16-bit 41x37 gray", 41, 37, CV_16UC1},
+    {"1x1", 1, 1, CV_8UC3},
+    {"one row", 1, 37, CV_8UC3},
+    {"one column", 23, 1, CV_8UC3},
+    {"prime 61x97 BGR", 61, 97, CV_8UC3},
+    {"prime 103x101 gray", 103, 101, CV_8UC1},
+    {"prime 53x59 BGRA", 53, 59, CV_8UC4},
+    {"16-bit 47x43 BGR", 47, 43, CV_16UC3},
+    {"16-bit 41x37 gray", 41, 37, CV_16UC1},
     {"4 rows", 4, 29, CV_8UC1},
 };
 
-FilterSpec make(FilterKind kind, double sigma, int ksize, BorderMode border = BorderMode::reflect101) {
+FilterSpec make(FilterKind kind, double sigma, int ksize,
+                BorderMode border = BorderMode::reflect101) {
   FilterSpec spec;
   spec.kind = kind;
   spec.sigma = sigma;
@@ -41,17 +46,17 @@ FilterSpec make(FilterKind kind, double sigma, int ksize, BorderMode border = Bo
 
 std::vector<FilterSpec> all_filters() {
   std::vector<FilterSpec> specs;
-  for (auto border : {BorderMode::reflect101, BorderMode::replicate, BorderMode::reflect,
-                      BorderMode::constant}) {
+  for (auto border :
+       {BorderMode::reflect101, BorderMode::replicate, BorderMode::reflect, BorderMode::constant}) {
     specs.push_back(make(FilterKind::gaussian, 1.5, 0, border));
     specs.push_back(make(FilterKind::box, 0, 5, border));
   }
   specs.push_back(make(FilterKind::gaussian, 4.0, 0));  // radius larger than the small shapes
   specs.push_back(make(FilterKind::gaussian, 0, 7));
-  specs.push_back(make(FilterKind::box, 0, 4));         // even: the anchor sits off centre
+  specs.push_back(make(FilterKind::box, 0, 4));  // even: the anchor sits off centre
   specs.push_back(make(FilterKind::median, 0, 3));
   specs.push_back(make(FilterKind::median, 0, 5));
-  specs.push_back(make(FilterKind::median, 0, 9));      // 8-bit only
+  specs.push_back(make(FilterKind::median, 0, 9));  // 8-bit only
   specs.push_back(make(FilterKind::pil_blur, 0, 0));
   return specs;
 }
@@ -75,7 +80,8 @@ struct Config {
   BackendChoice choice;
 };
 
-BackendChoice choice(BackendKind kind, int workers, int strips, Transport transport = Transport::shared) {
+BackendChoice choice(BackendKind kind, int workers, int strips,
+                     Transport transport = Transport::shared) {
   BackendChoice c;
   c.kind = kind;
   c.workers = workers;

@@ -65,7 +65,8 @@ TEST_P(Interrupted, PblurStopsCleanly) {
   }
   EXPECT_EQ(read_bytes(out), "precious");
   std::vector<std::string> left = folder.entries();
-  std::erase_if(left, [](const std::string& name) { return name == ".stdout" || name == ".stderr"; });
+  std::erase_if(left,
+                [](const std::string& name) { return name == ".stdout" || name == ".stderr"; });
   EXPECT_EQ(left, std::vector<std::string>{"out.png"});
   EXPECT_EQ(testing::count_dev_shm_entries(), dev_shm_before);
 }

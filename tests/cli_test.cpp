@@ -20,9 +20,13 @@ using ::testing::StartsWith;
 
 constexpr int kProcessingFailed = 1, kUsage = 2, kBadInput = 3, kBadOutput = 4;
 
-std::string fruits() { return testing::sample_image("fruits.jpg").string(); }
+std::string fruits() {
+  return testing::sample_image("fruits.jpg").string();
+}
 
-int line_count(const std::string& text) { return int(std::count(text.begin(), text.end(), '\n')); }
+int line_count(const std::string& text) {
+  return int(std::count(text.begin(), text.end(), '\n'));
+}
 
 void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
@@ -61,13 +65,17 @@ TEST(Cli, FiltersAnImageSilentlyAndExactly) {
 
 TEST(Cli, EveryBackendWritesTheSameBytes) {
   testing::TemporaryFolder folder;
-  const std::vector<std::vector<std::string>> backends = {
-      {"--seq"}, {"--threads", "2"}, {"--procs", "2"}, {"--procs", "3", "--transport", "copy"},
-      {"--procs", "2", "--strips", "9"}, {"--threads", "3", "--strips", "1000"}};
+  const std::vector<std::vector<std::string>> backends = {{"--seq"},
+                                                          {"--threads", "2"},
+                                                          {"--procs", "2"},
+                                                          {"--procs", "3", "--transport", "copy"},
+                                                          {"--procs", "2", "--strips", "9"},
+                                                          {"--threads", "3", "--strips", "1000"}};
   for (const char* filter : {"gaussian", "box", "median", "pil-blur"}) {
     std::string reference;
     for (const auto& backend : backends) {
-      std::vector<std::string> arguments = {fruits(), (folder / "out.png").string(), "--filter", filter};
+      std::vector<std::string> arguments = {fruits(), (folder / "out.png").string(), "--filter",
+                                            filter};
       arguments.insert(arguments.end(), backend.begin(), backend.end());
       ASSERT_EQ(testing::run_pblur(arguments).exit_code, 0);
       const std::string bytes = read_bytes(folder / "out.png");
@@ -79,7 +87,8 @@ TEST(Cli, EveryBackendWritesTheSameBytes) {
 
 TEST(Cli, VerbosePrintsEveryPhase) {
   testing::TemporaryFolder folder;
-  const auto result = testing::run_pblur({fruits(), (folder / "o.jpg").string(), "-v", "--procs", "2"});
+  const auto result =
+      testing::run_pblur({fruits(), (folder / "o.jpg").string(), "-v", "--procs", "2"});
   EXPECT_EQ(result.exit_code, 0);
   for (const char* phase : {"load", "start workers", "send", "filter", "collect", "save"}) {
     EXPECT_THAT(result.err, HasSubstr(phase));
@@ -89,9 +98,17 @@ TEST(Cli, VerbosePrintsEveryPhase) {
 TEST(Cli, KeepsChannelsAndDepthAndAppliesOrientation) {
   testing::TemporaryFolder folder;
   const auto gray16 = folder / "g.png", rgba = folder / "a.png", turned = folder / "t.png";
-  ASSERT_EQ(testing::run_pblur({testing::sample_image("building_gray16.png").string(), gray16.string()}).exit_code, 0);
-  ASSERT_EQ(testing::run_pblur({testing::sample_image("butterfly_rgba.png").string(), rgba.string()}).exit_code, 0);
-  ASSERT_EQ(testing::run_pblur({testing::test_data("exif_rotate90.jpg").string(), turned.string()}).exit_code, 0);
+  ASSERT_EQ(
+      testing::run_pblur({testing::sample_image("building_gray16.png").string(), gray16.string()})
+          .exit_code,
+      0);
+  ASSERT_EQ(
+      testing::run_pblur({testing::sample_image("butterfly_rgba.png").string(), rgba.string()})
+          .exit_code,
+      0);
+  ASSERT_EQ(testing::run_pblur({testing::test_data("exif_rotate90.jpg").string(), turned.string()})
+                .exit_code,
+            0);
   EXPECT_EQ(load_image(gray16).type(), CV_16UC1);
   EXPECT_EQ(load_image(rgba).type(), CV_8UC4);
   EXPECT_EQ(load_image(turned).size(), cv::Size(32, 64));
@@ -115,10 +132,14 @@ TEST(Cli, BadInputsAreRefusedWithExitCodeThree) {
   expect_refused({(folder / "missing.jpg").string(), out}, kBadInput, "no such file", folder);
   expect_refused({folder.path().string(), out}, kBadInput, "folder", folder);
   expect_refused({testing::test_data("empty.png").string(), out}, kBadInput, "empty", folder);
-  expect_refused({testing::test_data("not_an_image.jpg").string(), out}, kBadInput, "not an image", folder);
-  expect_refused({testing::test_data("truncated.jpg").string(), out}, kBadInput, "truncated", folder);
-  expect_refused({testing::test_data("truncated.png").string(), out}, kBadInput, "truncated", folder);
-  expect_refused({fruits(), out, "--max-pixels", "1000"}, kBadInput, "more than --max-pixels", folder);
+  expect_refused({testing::test_data("not_an_image.jpg").string(), out}, kBadInput, "not an image",
+                 folder);
+  expect_refused({testing::test_data("truncated.jpg").string(), out}, kBadInput, "truncated",
+                 folder);
+  expect_refused({testing::test_data("truncated.png").string(), out}, kBadInput, "truncated",
+                 folder);
+  expect_refused({fruits(), out, "--max-pixels", "1000"}, kBadInput, "more than --max-pixels",
+                 folder);
 }
 
 TEST(Cli, UnreadableInputIsRefused) {
@@ -127,15 +148,19 @@ TEST(Cli, UnreadableInputIsRefused) {
   const auto locked = folder / "locked.png";
   save_image(testing::random_image(4, 4, CV_8UC1), locked);
   chmod(locked.c_str(), 0);
-  expect_refused({locked.string(), (folder / "out.png").string()}, kBadInput, "Permission denied", folder);
+  expect_refused({locked.string(), (folder / "out.png").string()}, kBadInput, "Permission denied",
+                 folder);
 }
 
 TEST(Cli, BadOutputsAreRefusedWithExitCodeFour) {
   testing::TemporaryFolder folder;
-  expect_refused({fruits(), (folder / "nowhere" / "out.png").string()}, kBadOutput, "does not exist", folder);
-  expect_refused({fruits(), (folder / "out.xyz").string()}, kBadOutput, "unknown output format", folder);
-  expect_refused({testing::sample_image("building_gray16.png").string(), (folder / "out.jpg").string()},
-                 kBadOutput, "cannot store a 16-bit gray image", folder);
+  expect_refused({fruits(), (folder / "nowhere" / "out.png").string()}, kBadOutput,
+                 "does not exist", folder);
+  expect_refused({fruits(), (folder / "out.xyz").string()}, kBadOutput, "unknown output format",
+                 folder);
+  expect_refused(
+      {testing::sample_image("building_gray16.png").string(), (folder / "out.jpg").string()},
+      kBadOutput, "cannot store a 16-bit gray image", folder);
 }
 
 TEST(Cli, NonsenseOptionsAreRefusedWithExitCodeTwo) {
@@ -162,7 +187,8 @@ TEST(Cli, AFailureLeavesAnExistingOutputUntouched) {
   testing::TemporaryFolder folder;
   const auto out = folder / "out.png";
   write_bytes(out, "precious");
-  const auto result = testing::run_pblur({testing::test_data("truncated.jpg").string(), out.string()});
+  const auto result =
+      testing::run_pblur({testing::test_data("truncated.jpg").string(), out.string()});
   EXPECT_EQ(result.exit_code, kBadInput);
   EXPECT_EQ(read_bytes(out), "precious");
   EXPECT_EQ(folder.entries(), std::vector<std::string>{"out.png"});

@@ -9,11 +9,12 @@ namespace pblur {
 namespace {
 
 TEST(FilterSpec, ParsesEveryNameItPrints) {
-  for (auto kind : {FilterKind::gaussian, FilterKind::box, FilterKind::median, FilterKind::pil_blur}) {
+  for (auto kind :
+       {FilterKind::gaussian, FilterKind::box, FilterKind::median, FilterKind::pil_blur}) {
     EXPECT_EQ(parse_filter_kind(filter_kind_name(kind)), kind);
   }
-  for (auto mode : {BorderMode::reflect101, BorderMode::replicate, BorderMode::reflect,
-                    BorderMode::constant}) {
+  for (auto mode :
+       {BorderMode::reflect101, BorderMode::replicate, BorderMode::reflect, BorderMode::constant}) {
     EXPECT_EQ(parse_border_mode(border_mode_name(mode)), mode);
   }
   EXPECT_FALSE(parse_filter_kind("sharpen"));

@@ -35,7 +35,7 @@ TEST(LoadImage, AppliesJpegExifOrientation) {
   ASSERT_EQ(image.cols, 32);
   ASSERT_EQ(image.rows, 64);
   ASSERT_EQ(image.type(), CV_8UC3);
-  const auto red = image.at<cv::Vec3b>(10, 5);    // BGR
+  const auto red = image.at<cv::Vec3b>(10, 5);  // BGR
   const auto blue = image.at<cv::Vec3b>(50, 5);
   const auto white = image.at<cv::Vec3b>(30, 28);
   EXPECT_TRUE(red[2] >= 200 && red[0] <= 50);
@@ -99,8 +99,8 @@ TEST(ImageHeader, ReadsTiffWebpBmpAndPnmSizes) {
 TEST(SaveImage, RoundTripsEveryFormatExactlyWhereLossless) {
   testing::TemporaryFolder folder;
   const std::vector<std::pair<const char*, int>> cases = {
-      {"a.png", CV_8UC3}, {"b.png", CV_16UC1}, {"c.png", CV_8UC4}, {"d.tif", CV_16UC3},
-      {"e.bmp", CV_8UC3}, {"f.ppm", CV_8UC3}, {"g.pgm", CV_16UC1}, {"h.webp", CV_8UC3}};
+      {"a.png", CV_8UC3}, {"b.png", CV_16UC1}, {"c.png", CV_8UC4},  {"d.tif", CV_16UC3},
+      {"e.bmp", CV_8UC3}, {"f.ppm", CV_8UC3},  {"g.pgm", CV_16UC1}, {"h.webp", CV_8UC3}};
   for (const auto& [name, type] : cases) {
     SCOPED_TRACE(name);
     const cv::Mat image = testing::random_image(19, 23, type);

@@ -26,8 +26,7 @@ TEST_P(PillowReference, MatchesPillowPixelForPixel) {
   EXPECT_TRUE(testing::identical(ours, reference));
 }
 
-INSTANTIATE_TEST_SUITE_P(Pillow, PillowReference,
-                         ::testing::Values("rgb", "gray", "rgba", "tiny"));
+INSTANTIATE_TEST_SUITE_P(Pillow, PillowReference, ::testing::Values("rgb", "gray", "rgba", "tiny"));
 
 TEST(PilBlur, RoundsHalfUp) {
   // One interior pixel (2,2) of a 5x5 image: the ring sums to 8, 8/16 = 0.5 rounds to 1.

@@ -5,8 +5,8 @@
 
 #include <cerrno>
 #include <filesystem>
-#include <sstream>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -48,9 +48,13 @@ std::vector<pid_t> children_of(pid_t parent) {
   return children;
 }
 
-int count_children_of(pid_t parent) { return static_cast<int>(children_of(parent).size()); }
+int count_children_of(pid_t parent) {
+  return static_cast<int>(children_of(parent).size());
+}
 
-void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1); }
+void become_subreaper() {
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
 
 bool reap_within(pid_t pid, std::chrono::seconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
@@ -64,7 +68,8 @@ bool reap_within(pid_t pid, std::chrono::seconds limit) {
 
 int count_dev_shm_entries() {
   int entries = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/dev/shm")) ++entries;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/dev/shm"))
+    ++entries;
   return entries;
 }
 

@@ -34,7 +34,10 @@ std::vector<std::uint64_t> run_squares(ProcessPool& pool, std::size_t count,
   std::vector<std::uint64_t> inputs(count), results(count, 0);
   for (std::size_t i = 0; i < count; ++i) inputs[i] = i + 1;
   pool.run(
-      count, [&](std::size_t i) { return TaskBytes{std::as_bytes(std::span(&inputs[i], 1)), {}}; },
+      count,
+      [&](std::size_t i) {
+        return TaskBytes{std::as_bytes(std::span(&inputs[i], 1)), {}};
+      },
       [&](const TaskOutcome& outcome) {
         if (outcome.ok) {
           std::memcpy(&results[outcome.index], outcome.result.data(), sizeof(std::uint64_t));
@@ -54,15 +57,17 @@ TEST(ProcessPool, RunsEveryTaskOnceAndKeepsWorkersBetweenRuns) {
 }
 
 TEST(ProcessPool, AThrowingTaskFailsThatTaskOnly) {
-  ProcessPool pool(testing::runtime().arena, testing::runtime().server, always_throws, with_workers(2));
+  ProcessPool pool(testing::runtime().arena, testing::runtime().server, always_throws,
+                   with_workers(2));
   std::vector<std::string> errors;
   run_squares(pool, 5, &errors);
   EXPECT_EQ(errors, std::vector<std::string>(5, "no such luck"));
 }
 
 TEST(ProcessPool, RefusesZeroWorkers) {
-  EXPECT_THROW(ProcessPool(testing::runtime().arena, testing::runtime().server, square, with_workers(0)),
-               UsageError);
+  EXPECT_THROW(
+      ProcessPool(testing::runtime().arena, testing::runtime().server, square, with_workers(0)),
+      UsageError);
 }
 
 TEST(ProcessPool, ReleasesItsSharedMemory) {

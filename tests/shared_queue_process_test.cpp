@@ -31,14 +31,16 @@ void block_on_get(std::uintptr_t queue_memory) {
   queue.get(message);
 }
 
-std::span<const std::byte> bytes(const std::string& text) { return std::as_bytes(std::span(text)); }
+std::span<const std::byte> bytes(const std::string& text) {
+  return std::as_bytes(std::span(text));
+}
 
 TEST(QueueAcrossProcesses, SurvivesAProcessKilledWhileHoldingTheLock) {
   SharedBlock block(testing::runtime().arena, SharedQueue::footprint(1024));
   SharedQueue queue = SharedQueue::create(block.data(), 1024);
   ASSERT_EQ(queue.put(bytes("before"), 1), QueueStatus::ok);
-  const pid_t holder = testing::runtime().server.spawn(
-      lock_and_die, reinterpret_cast<std::uintptr_t>(block.data()));
+  const pid_t holder =
+      testing::runtime().server.spawn(lock_and_die, reinterpret_cast<std::uintptr_t>(block.data()));
   const int status = testing::wait_for_exit(holder);
   ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
@@ -55,8 +57,8 @@ TEST(QueueAcrossProcesses, SurvivesAProcessKilledWhileHoldingTheLock) {
 TEST(QueueAcrossProcesses, SurvivesAReaderKilledWhileBlocked) {
   SharedBlock block(testing::runtime().arena, SharedQueue::footprint(1024));
   SharedQueue queue = SharedQueue::create(block.data(), 1024);
-  const pid_t reader = testing::runtime().server.spawn(
-      block_on_get, reinterpret_cast<std::uintptr_t>(block.data()));
+  const pid_t reader =
+      testing::runtime().server.spawn(block_on_get, reinterpret_cast<std::uintptr_t>(block.data()));
   std::this_thread::sleep_for(50ms);  // most likely blocked by now; either way must not matter
   testing::runtime().server.signal(reader, SIGKILL);
   testing::wait_for_exit(reader);
@@ -101,7 +103,8 @@ void consume(std::uintptr_t argument) {
     std::memcpy(&item, message.payload().data(), sizeof item);
     if (std::int64_t(item.sequence) <= last[item.producer]) ++run.out_of_order;
     last[item.producer] = item.sequence;
-    if (run.seen[std::uint64_t(item.producer) * run.per_producer + item.sequence].fetch_add(1) != 0) {
+    if (run.seen[std::uint64_t(item.producer) * run.per_producer + item.sequence].fetch_add(1) !=
+        0) {
       ++run.duplicates;
     }
   }
@@ -133,8 +136,10 @@ TEST_P(QueueStress, EveryMessageArrivesOnceAndInOrderPerProducer) {
 
   std::vector<pid_t> producers, consumers;
   const auto argument = reinterpret_cast<std::uintptr_t>(run);
-  for (int i = 0; i < kConsumers; ++i) consumers.push_back(testing::runtime().server.spawn(consume, argument));
-  for (int i = 0; i < kProducers; ++i) producers.push_back(testing::runtime().server.spawn(produce, argument));
+  for (int i = 0; i < kConsumers; ++i)
+    consumers.push_back(testing::runtime().server.spawn(consume, argument));
+  for (int i = 0; i < kProducers; ++i)
+    producers.push_back(testing::runtime().server.spawn(produce, argument));
   for (const pid_t pid : producers) EXPECT_EQ(testing::wait_for_exit(pid), 0);
   queue.close();
   for (const pid_t pid : consumers) EXPECT_EQ(testing::wait_for_exit(pid), 0);
@@ -146,12 +151,14 @@ TEST_P(QueueStress, EveryMessageArrivesOnceAndInOrderPerProducer) {
   EXPECT_EQ(missing, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Capacities, QueueStress,
-    ::testing::Values(StressCase{"capacity_1", 1, 100'000}, StressCase{"capacity_10", 10, 1'000'000},
-                      StressCase{"capacity_1000", 1000, 1'000'000},
-                      StressCase{"capacity_1000000", 1'000'000, 1'000'000}),
-    [](const ::testing::TestParamInfo<StressCase>& param) { return std::string(param.param.name); });
+INSTANTIATE_TEST_SUITE_P(Capacities, QueueStress,
+                         ::testing::Values(StressCase{"capacity_1", 1, 100'000},
+                                           StressCase{"capacity_10", 10, 1'000'000},
+                                           StressCase{"capacity_1000", 1000, 1'000'000},
+                                           StressCase{"capacity_1000000", 1'000'000, 1'000'000}),
+                         [](const ::testing::TestParamInfo<StressCase>& param) {
+                           return std::string(param.param.name);
+                         });
 
 }  // namespace
 }  // namespace pblur

@@ -27,7 +27,9 @@ class QueueTest : public ::testing::Test {
   std::vector<SharedBlock> blocks_;
 };
 
-std::span<const std::byte> bytes(const std::string& text) { return std::as_bytes(std::span(text)); }
+std::span<const std::byte> bytes(const std::string& text) {
+  return std::as_bytes(std::span(text));
+}
 
 std::string text(const QueueMessage& message) {
   const auto payload = message.payload();

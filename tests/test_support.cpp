@@ -13,8 +13,12 @@ ProcessRuntime* g_runtime = nullptr;
 
 }  // namespace
 
-ProcessRuntime& runtime() { return *g_runtime; }
-void set_runtime(ProcessRuntime* runtime) { g_runtime = runtime; }
+ProcessRuntime& runtime() {
+  return *g_runtime;
+}
+void set_runtime(ProcessRuntime* runtime) {
+  g_runtime = runtime;
+}
 
 cv::Mat random_image(int rows, int cols, int type, std::uint64_t seed) {
   cv::Mat image(rows, cols, type);

@@ -17,7 +17,8 @@ TEST(ThreadBackend, ManyStripsOnManyThreadsMatchSequential) {
   for (int threads : {1, 2, 4, 8}) {
     for (int strips : {0, 3, 64, 1000}) {
       SCOPED_TRACE(std::to_string(threads) + " threads, " + std::to_string(strips) + " strips");
-      EXPECT_TRUE(testing::identical(filter_with_threads(image, spec, threads, strips).image, expected));
+      EXPECT_TRUE(
+          testing::identical(filter_with_threads(image, spec, threads, strips).image, expected));
     }
   }
 }

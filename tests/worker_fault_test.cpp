@@ -23,7 +23,9 @@ using ::testing::HasSubstr;
 // The environment variable the pool reads when it is made, set for one scope.
 class FaultInEnvironment {
  public:
-  explicit FaultInEnvironment(const std::string& plan) { setenv("PBLUR_WORKER_FAULT", plan.c_str(), 1); }
+  explicit FaultInEnvironment(const std::string& plan) {
+    setenv("PBLUR_WORKER_FAULT", plan.c_str(), 1);
+  }
   ~FaultInEnvironment() { unsetenv("PBLUR_WORKER_FAULT"); }
 };
 
@@ -43,7 +45,8 @@ void expect_nothing_leaked(const ResourceCount& before) {
   EXPECT_EQ(after.shared_bytes, before.shared_bytes) << "shared memory not released";
 }
 
-BackendChoice three_workers(Transport transport, std::optional<std::chrono::milliseconds> timeout = {}) {
+BackendChoice three_workers(Transport transport,
+                            std::optional<std::chrono::milliseconds> timeout = {}) {
   BackendChoice choice;
   choice.kind = BackendKind::processes;
   choice.workers = 3;
@@ -57,6 +60,7 @@ struct FaultCase {
   std::string name;
   std::string plan;
   Transport transport;
+  bool holds_task;  // the worker dies holding a strip, so the run cannot end without seeing it
 };
 
 std::vector<FaultCase> crash_matrix() {
@@ -64,18 +68,21 @@ std::vector<FaultCase> crash_matrix() {
   for (const char* stage : {"waiting_for_task", "took_task", "running_task", "sending_result"}) {
     for (const char* action : {"kill", "segv", "abort", "exit"}) {
       for (Transport transport : {Transport::shared, Transport::copy}) {
-        cases.push_back({std::string(stage) + "_" + action + "_" + std::string(transport_name(transport)),
-                         std::string("stage=") + stage + ",action=" + action + ",times=2", transport});
+        cases.push_back(
+            {std::string(stage) + "_" + action + "_" + std::string(transport_name(transport)),
+             std::string("stage=") + stage + ",action=" + action + ",times=2", transport,
+             std::string_view(stage) != "waiting_for_task"});
       }
     }
   }
   for (const char* action : {"kill", "segv"}) {
     cases.push_back({std::string("holding_queue_lock_") + action,
-                     std::string("stage=holding_queue_lock,action=") + action, Transport::shared});
+                     std::string("stage=holding_queue_lock,action=") + action, Transport::shared,
+                     false});
   }
-  cases.push_back({"took_task_throw", "stage=took_task,action=throw", Transport::shared});
-  cases.push_back({"one_worker_dies_twice", "stage=running_task,action=kill,worker=1,times=2",
-                   Transport::copy});
+  cases.push_back({"took_task_throw", "stage=took_task,action=throw", Transport::shared, true});
+  cases.push_back({"one_strip_kills_two_workers", "stage=took_task,action=kill,task=3,times=2",
+                   Transport::copy, true});
   return cases;
 }
 
@@ -92,16 +99,19 @@ TEST_P(CrashMatrix, OutputMatchesSequentialAndNothingLeaks) {
     FilterBackend backend(three_workers(GetParam().transport), &testing::runtime());
     const FilterResult result = backend.filter(image, spec);
     EXPECT_TRUE(testing::identical(result.image, expected));
-    EXPECT_GE(result.workers_replaced, 1);
+    if (GetParam().holds_task) {
+      EXPECT_GE(result.workers_replaced, 1);
+    }
     // The pool goes on working after the fault.
     EXPECT_TRUE(testing::identical(backend.filter(image, spec).image, expected));
   }
   expect_nothing_leaked(before);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Stages, CrashMatrix, ::testing::ValuesIn(crash_matrix()),
-    [](const ::testing::TestParamInfo<FaultCase>& param) { return param.param.name; });
+INSTANTIATE_TEST_SUITE_P(Stages, CrashMatrix, ::testing::ValuesIn(crash_matrix()),
+                         [](const ::testing::TestParamInfo<FaultCase>& param) {
+                           return param.param.name;
+                         });
 
 TEST(WorkerFaults, AHungWorkerIsKilledAfterTheStripTimeout) {
   const ResourceCount before;
@@ -157,7 +167,9 @@ TEST(WorkerFaults, AThrowingFilterFailsTheRunWithItsMessage) {
   expect_nothing_leaked(before);
 }
 
-void square(std::span<const std::byte> task, const ResultSender& send) { send(task, {}); }
+void square(std::span<const std::byte> task, const ResultSender& send) {
+  send(task, {});
+}
 
 TEST(WorkerFaults, IdleWorkersKilledFromOutsideAreReplaced) {
   const ResourceCount before;
@@ -169,7 +181,10 @@ TEST(WorkerFaults, IdleWorkersKilledFromOutsideAreReplaced) {
     const std::uint64_t value = 7;
     int done = 0;
     const auto stats = pool.run(
-        20, [&](std::size_t) { return TaskBytes{std::as_bytes(std::span(&value, 1)), {}}; },
+        20,
+        [&](std::size_t) {
+          return TaskBytes{std::as_bytes(std::span(&value, 1)), {}};
+        },
         [&](const TaskOutcome& outcome) { done += outcome.ok; });
     EXPECT_EQ(done, 20);
     EXPECT_EQ(stats.workers_replaced, 3);

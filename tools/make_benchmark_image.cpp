@@ -61,251 +61,238 @@ constexpr std::string_view kUsage =
     "  --source PHOTO  photograph to upscale and tile (default: none, noise only)\n";
 
 struct Options {
-    std::string output;
-    std::string source;
-    int width = 6000;
-    int height = 4000;
-    std::uint64_t seed = 1;
+  std::string output;
+  std::string source;
+  int width = 6000;
+  int height = 4000;
+  std::uint64_t seed = 1;
 };
 
 // Thrown for anything wrong with the command line; main() maps it to exit code 2.
 struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+  using std::runtime_error::runtime_error;
 };
 
 // One octave of the texture: smooth noise with features about `cell` pixels apart.
 struct Octave {
-    int cell;
-    float amplitude;
+  int cell;
+  float amplitude;
 };
 
 template <typename T>
-T parseNumber(std::string_view name, std::string_view text)
-{
-    T value{};
-    const char* first = text.data();
-    const char* last = first + text.size();
-    const auto [ptr, ec] = std::from_chars(first, last, value);
-    if (ec != std::errc{} || ptr != last || text.empty()) {
-        throw UsageError("invalid value for " + std::string(name) + ": '" + std::string(text) + "'");
-    }
-    return value;
+T parseNumber(std::string_view name, std::string_view text) {
+  T value{};
+  const char* first = text.data();
+  const char* last = first + text.size();
+  const auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc{} || ptr != last || text.empty()) {
+    throw UsageError("invalid value for " + std::string(name) + ": '" + std::string(text) + "'");
+  }
+  return value;
 }
 
-int parseSide(std::string_view name, std::string_view text)
-{
-    const int value = parseNumber<int>(name, text);
-    if (value < 1 || value > kMaxSide) {
-        throw UsageError(std::string(name) + " must be between 1 and " + std::to_string(kMaxSide));
-    }
-    return value;
+int parseSide(std::string_view name, std::string_view text) {
+  const int value = parseNumber<int>(name, text);
+  if (value < 1 || value > kMaxSide) {
+    throw UsageError(std::string(name) + " must be between 1 and " + std::to_string(kMaxSide));
+  }
+  return value;
 }
 
 // Splits "--name=value" into its parts; "--name" alone yields no value.
-std::pair<std::string_view, std::optional<std::string_view>> splitOption(std::string_view arg)
-{
-    const auto eq = arg.find('=');
-    if (eq == std::string_view::npos) {
-        return {arg, std::nullopt};
-    }
-    return {arg.substr(0, eq), arg.substr(eq + 1)};
+std::pair<std::string_view, std::optional<std::string_view>> splitOption(std::string_view arg) {
+  const auto eq = arg.find('=');
+  if (eq == std::string_view::npos) {
+    return {arg, std::nullopt};
+  }
+  return {arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
-void applyOption(Options& options, std::string_view name, std::string_view value)
-{
-    if (name == "--width") {
-        options.width = parseSide(name, value);
-    } else if (name == "--height") {
-        options.height = parseSide(name, value);
-    } else if (name == "--seed") {
-        options.seed = parseNumber<std::uint64_t>(name, value);
-    } else if (name == "--source") {
-        if (value.empty()) {
-            throw UsageError("--source needs a file name");
-        }
-        options.source = std::string(value);
-    } else {
-        throw UsageError("unknown option '" + std::string(name) + "'");
+void applyOption(Options& options, std::string_view name, std::string_view value) {
+  if (name == "--width") {
+    options.width = parseSide(name, value);
+  } else if (name == "--height") {
+    options.height = parseSide(name, value);
+  } else if (name == "--seed") {
+    options.seed = parseNumber<std::uint64_t>(name, value);
+  } else if (name == "--source") {
+    if (value.empty()) {
+      throw UsageError("--source needs a file name");
     }
+    options.source = std::string(value);
+  } else {
+    throw UsageError("unknown option '" + std::string(name) + "'");
+  }
 }
 
 // Returns std::nullopt when --help was requested.
-std::optional<Options> parseArguments(const std::vector<std::string_view>& args)
-{
-    Options options;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string_view arg = args[i];
-        if (arg == "-h" || arg == "--help") {
-            return std::nullopt;
+std::optional<Options> parseArguments(const std::vector<std::string_view>& args) {
+  Options options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      return std::nullopt;
+    }
+    if (arg.starts_with("-") && arg.size() > 1) {
+      auto [name, value] = splitOption(arg);
+      if (!value) {
+        if (i + 1 >= args.size()) {
+          throw UsageError("missing value for " + std::string(name));
         }
-        if (arg.starts_with("-") && arg.size() > 1) {
-            auto [name, value] = splitOption(arg);
-            if (!value) {
-                if (i + 1 >= args.size()) {
-                    throw UsageError("missing value for " + std::string(name));
-                }
-                value = args[++i];
-            }
-            applyOption(options, name, *value);
-        } else if (options.output.empty()) {
-            options.output = std::string(arg);
-        } else {
-            throw UsageError("unexpected argument '" + std::string(arg) + "'");
-        }
+        value = args[++i];
+      }
+      applyOption(options, name, *value);
+    } else if (options.output.empty()) {
+      options.output = std::string(arg);
+    } else {
+      throw UsageError("unexpected argument '" + std::string(arg) + "'");
     }
-    if (options.output.empty()) {
-        throw UsageError("missing OUTPUT file name");
-    }
-    if (!cv::haveImageWriter(options.output)) {
-        throw UsageError("no image writer for the extension of '" + options.output + "'");
-    }
-    return options;
+  }
+  if (options.output.empty()) {
+    throw UsageError("missing OUTPUT file name");
+  }
+  if (!cv::haveImageWriter(options.output)) {
+    throw UsageError("no image writer for the extension of '" + options.output + "'");
+  }
+  return options;
 }
 
-bool isJpegName(std::string_view name)
-{
-    std::string lower(name);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return lower.ends_with(".jpg") || lower.ends_with(".jpeg");
+bool isJpegName(std::string_view name) {
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower.ends_with(".jpg") || lower.ends_with(".jpeg");
 }
 
 // Smooth noise: a coarse grid of normal random values (one per `cell` pixels)
 // upscaled bicubically to `size`. Values have roughly unit spread.
-cv::Mat smoothNoise(cv::Size size, int cell, cv::RNG& rng)
-{
-    const cv::Size grid(std::max(2, size.width / cell + 2), std::max(2, size.height / cell + 2));
-    cv::Mat coarse(grid, CV_32F);
-    rng.fill(coarse, cv::RNG::NORMAL, 0.0, 1.0);
-    cv::Mat fine;
-    cv::resize(coarse, fine, size, 0.0, 0.0, cv::INTER_CUBIC);
-    return fine;
+cv::Mat smoothNoise(cv::Size size, int cell, cv::RNG& rng) {
+  const cv::Size grid(std::max(2, size.width / cell + 2), std::max(2, size.height / cell + 2));
+  cv::Mat coarse(grid, CV_32F);
+  rng.fill(coarse, cv::RNG::NORMAL, 0.0, 1.0);
+  cv::Mat fine;
+  cv::resize(coarse, fine, size, 0.0, 0.0, cv::INTER_CUBIC);
+  return fine;
 }
 
 // Sum of several octaves of smooth noise, from large blotches to fine texture.
-cv::Mat fractalNoise(cv::Size size, const std::vector<Octave>& octaves, cv::RNG& rng)
-{
-    cv::Mat sum = cv::Mat::zeros(size, CV_32F);
-    for (const Octave& octave : octaves) {
-        cv::scaleAdd(smoothNoise(size, octave.cell, rng), octave.amplitude, sum, sum);
-    }
-    return sum;
+cv::Mat fractalNoise(cv::Size size, const std::vector<Octave>& octaves, cv::RNG& rng) {
+  cv::Mat sum = cv::Mat::zeros(size, CV_32F);
+  for (const Octave& octave : octaves) {
+    cv::scaleAdd(smoothNoise(size, octave.cell, rng), octave.amplitude, sum, sum);
+  }
+  return sum;
 }
 
 // The photograph, upscaled so that about two copies span the output, then
 // mirror-tiled from a seed-dependent offset so that no seams show.
-cv::Mat tiledPhoto(const cv::Mat& photo, cv::Size size, cv::RNG& rng)
-{
-    const double scale = std::max({1.0, size.width / (2.0 * photo.cols), size.height / (2.0 * photo.rows)});
-    cv::Mat upscaled;
-    cv::resize(photo, upscaled, cv::Size(), scale, scale, cv::INTER_CUBIC);
+cv::Mat tiledPhoto(const cv::Mat& photo, cv::Size size, cv::RNG& rng) {
+  const double scale =
+      std::max({1.0, size.width / (2.0 * photo.cols), size.height / (2.0 * photo.rows)});
+  cv::Mat upscaled;
+  cv::resize(photo, upscaled, cv::Size(), scale, scale, cv::INTER_CUBIC);
 
-    const int offsetX = rng.uniform(0, upscaled.cols);
-    const int offsetY = rng.uniform(0, upscaled.rows);
-    const int right = std::max(0, size.width + offsetX - upscaled.cols);
-    const int bottom = std::max(0, size.height + offsetY - upscaled.rows);
-    cv::Mat tiled;
-    cv::copyMakeBorder(upscaled, tiled, 0, bottom, 0, right, cv::BORDER_REFLECT);
-    return tiled(cv::Rect(offsetX, offsetY, size.width, size.height)).clone();
+  const int offsetX = rng.uniform(0, upscaled.cols);
+  const int offsetY = rng.uniform(0, upscaled.rows);
+  const int right = std::max(0, size.width + offsetX - upscaled.cols);
+  const int bottom = std::max(0, size.height + offsetY - upscaled.rows);
+  cv::Mat tiled;
+  cv::copyMakeBorder(upscaled, tiled, 0, bottom, 0, right, cv::BORDER_REFLECT);
+  return tiled(cv::Rect(offsetX, offsetY, size.width, size.height)).clone();
 }
 
 // A neutral mid-grey start for images made without a source photograph; the
 // colour drift and noise octaves then supply all of the structure.
-cv::Mat flatBase(cv::Size size)
-{
-    return cv::Mat(size, CV_8UC3, cv::Scalar::all(128));
+cv::Mat flatBase(cv::Size size) {
+  return cv::Mat(size, CV_8UC3, cv::Scalar::all(128));
 }
 
-cv::Mat buildImage(const cv::Mat& photo, cv::Size size, std::uint64_t seed)
-{
-    cv::RNG rng(seed);
-    const bool hasPhoto = !photo.empty();
-    const cv::Mat base = hasPhoto ? tiledPhoto(photo, size, rng) : flatBase(size);
+cv::Mat buildImage(const cv::Mat& photo, cv::Size size, std::uint64_t seed) {
+  cv::RNG rng(seed);
+  const bool hasPhoto = !photo.empty();
+  const cv::Mat base = hasPhoto ? tiledPhoto(photo, size, rng) : flatBase(size);
 
-    // Photographs already have large structure; noise alone needs stronger low octaves.
-    const float low = hasPhoto ? 10.0f : 45.0f;
-    const std::vector<Octave> lumaOctaves = {{512, low}, {128, 0.7f * low}, {32, 6.0f}, {8, 4.0f}, {3, 3.0f}};
-    const cv::Mat luma = fractalNoise(size, lumaOctaves, rng);
-    const float drift = hasPhoto ? 8.0f : 40.0f;
-    const float grainSigma = 3.5f;
+  // Photographs already have large structure; noise alone needs stronger low octaves.
+  const float low = hasPhoto ? 10.0f : 45.0f;
+  const std::vector<Octave> lumaOctaves = {
+      {512, low}, {128, 0.7f * low}, {32, 6.0f}, {8, 4.0f}, {3, 3.0f}};
+  const cv::Mat luma = fractalNoise(size, lumaOctaves, rng);
+  const float drift = hasPhoto ? 8.0f : 40.0f;
+  const float grainSigma = 3.5f;
 
-    std::vector<cv::Mat> planes;
-    cv::split(base, planes);
-    for (cv::Mat& plane : planes) {
-        cv::Mat value;
-        plane.convertTo(value, CV_32F);
-        value += luma;
-        cv::scaleAdd(smoothNoise(size, 1024, rng), drift, value, value);
-        cv::Mat grain(size, CV_32F);
-        rng.fill(grain, cv::RNG::NORMAL, 0.0, grainSigma);
-        value += grain;
-        value.convertTo(plane, CV_8U);  // rounds and saturates to 0..255
-    }
-    cv::Mat image;
-    cv::merge(planes, image);
-    return image;
+  std::vector<cv::Mat> planes;
+  cv::split(base, planes);
+  for (cv::Mat& plane : planes) {
+    cv::Mat value;
+    plane.convertTo(value, CV_32F);
+    value += luma;
+    cv::scaleAdd(smoothNoise(size, 1024, rng), drift, value, value);
+    cv::Mat grain(size, CV_32F);
+    rng.fill(grain, cv::RNG::NORMAL, 0.0, grainSigma);
+    value += grain;
+    value.convertTo(plane, CV_8U);  // rounds and saturates to 0..255
+  }
+  cv::Mat image;
+  cv::merge(planes, image);
+  return image;
 }
 
-cv::Mat loadSource(const std::string& path)
-{
-    if (path.empty()) {
-        return {};
-    }
-    cv::Mat photo = cv::imread(path, cv::IMREAD_COLOR);
-    if (photo.empty()) {
-        throw UsageError("cannot read source photo '" + path + "'");
-    }
-    return photo;
+cv::Mat loadSource(const std::string& path) {
+  if (path.empty()) {
+    return {};
+  }
+  cv::Mat photo = cv::imread(path, cv::IMREAD_COLOR);
+  if (photo.empty()) {
+    throw UsageError("cannot read source photo '" + path + "'");
+  }
+  return photo;
 }
 
-bool writeImage(const std::string& path, const cv::Mat& image)
-{
-    std::vector<int> params;
-    if (isJpegName(path)) {
-        params = {cv::IMWRITE_JPEG_QUALITY, kJpegQuality};
-    }
-    try {
-        return cv::imwrite(path, image, params);
-    } catch (const cv::Exception& e) {
-        std::cerr << kProgram << ": " << e.what() << '\n';
-        return false;
-    }
+bool writeImage(const std::string& path, const cv::Mat& image) {
+  std::vector<int> params;
+  if (isJpegName(path)) {
+    params = {cv::IMWRITE_JPEG_QUALITY, kJpegQuality};
+  }
+  try {
+    return cv::imwrite(path, image, params);
+  } catch (const cv::Exception& e) {
+    std::cerr << kProgram << ": " << e.what() << '\n';
+    return false;
+  }
 }
 
-int run(const Options& options)
-{
-    const auto start = std::chrono::steady_clock::now();
-    const cv::Mat photo = loadSource(options.source);
-    const cv::Mat image = buildImage(photo, cv::Size(options.width, options.height), options.seed);
-    if (!writeImage(options.output, image)) {
-        std::cerr << kProgram << ": cannot write '" << options.output << "'\n";
-        return 1;
-    }
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    std::cout << "wrote " << options.output << " (" << image.cols << "x" << image.rows << ", seed "
-              << options.seed << ") in " << elapsed.count() << " s\n";
-    return 0;
+int run(const Options& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const cv::Mat photo = loadSource(options.source);
+  const cv::Mat image = buildImage(photo, cv::Size(options.width, options.height), options.seed);
+  if (!writeImage(options.output, image)) {
+    std::cerr << kProgram << ": cannot write '" << options.output << "'\n";
+    return 1;
+  }
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  std::cout << "wrote " << options.output << " (" << image.cols << "x" << image.rows << ", seed "
+            << options.seed << ") in " << elapsed.count() << " s\n";
+  return 0;
 }
 
 }  // namespace
 
-int main(int argc, char** argv)
-{
-    // Errors are reported here in one line; OpenCV's own warnings would only repeat them.
-    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
-    const std::vector<std::string_view> args(argv + 1, argv + argc);
-    try {
-        const std::optional<Options> options = parseArguments(args);
-        if (!options) {
-            std::cout << kUsage;
-            return 0;
-        }
-        return run(*options);
-    } catch (const UsageError& e) {
-        std::cerr << kProgram << ": " << e.what() << " (see --help)\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << kProgram << ": " << e.what() << '\n';
-        return 1;
+int main(int argc, char** argv) {
+  // Errors are reported here in one line; OpenCV's own warnings would only repeat them.
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  try {
+    const std::optional<Options> options = parseArguments(args);
+    if (!options) {
+      std::cout << kUsage;
+      return 0;
     }
+    return run(*options);
+  } catch (const UsageError& e) {
+    std::cerr << kProgram << ": " << e.what() << " (see --help)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << kProgram << ": " << e.what() << '\n';
+    return 1;
+  }
 }

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include <opencv2/core/version.hpp>
 #include <oneapi/tbb/version.h>
+#include <opencv2/core/version.hpp>
 
 #include "core/errors.h"
 
@@ -40,7 +40,9 @@ int report_failure(const std::exception& error) {
 
 namespace {
 
-extern "C" void exit_for_signal(int signal) { _exit(kInterruptedBase + signal); }
+extern "C" void exit_for_signal(int signal) {
+  _exit(kInterruptedBase + signal);
+}
 
 }  // namespace
 
@@ -53,7 +55,8 @@ void exit_on_interrupt_signals() {
 
 std::string format_duration(std::chrono::nanoseconds duration) {
   char text[32];
-  std::snprintf(text, sizeof text, "%9.1f ms", std::chrono::duration<double, std::milli>(duration).count());
+  std::snprintf(text, sizeof text, "%9.1f ms",
+                std::chrono::duration<double, std::milli>(duration).count());
   return text;
 }
 

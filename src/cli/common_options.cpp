@@ -21,11 +21,13 @@ void add_filter_flags(CLI::App& app, FilterFlags& flags) {
 }
 
 void add_backend_flags(CLI::App& app, BackendFlags& flags) {
-  auto* procs = app.add_option("--procs", flags.procs,
-                               "N forked worker processes (the default backend; default N: usable CPUs)")
-                    ->check(CLI::Range(1, kMaxWorkers));
-  auto* threads = app.add_option("--threads", flags.threads, "N oneTBB threads instead of processes")
-                      ->check(CLI::Range(1, kMaxWorkers));
+  auto* procs =
+      app.add_option("--procs", flags.procs,
+                     "N forked worker processes (the default backend; default N: usable CPUs)")
+          ->check(CLI::Range(1, kMaxWorkers));
+  auto* threads =
+      app.add_option("--threads", flags.threads, "N oneTBB threads instead of processes")
+          ->check(CLI::Range(1, kMaxWorkers));
   auto* sequential = app.add_flag("--seq", flags.sequential, "one thread, one call: the reference");
   procs->excludes(threads)->excludes(sequential);
   threads->excludes(sequential);

@@ -31,7 +31,8 @@ void print_phases(const Timings& timings, const BackendChoice& choice, const cv:
   const PhaseTimes& t = timings.result.times;
   std::string backend(backend_name(choice.kind));
   if (choice.kind != BackendKind::sequential) backend += " " + std::to_string(choice.workers);
-  if (choice.kind == BackendKind::processes) backend += ", " + std::string(transport_name(choice.transport));
+  if (choice.kind == BackendKind::processes)
+    backend += ", " + std::string(transport_name(choice.transport));
   std::cerr << "pblur: " << describe_image(image) << ", " << backend << "\n";
   const auto line = [](const char* phase, std::chrono::nanoseconds d) {
     std::cerr << "pblur:   " << phase << format_duration(d) << "\n";
@@ -44,7 +45,8 @@ void print_phases(const Timings& timings, const BackendChoice& choice, const cv:
   line("filter         ", t.filter);
   if (choice.kind == BackendKind::processes) line("collect        ", t.collect);
   line("save           ", timings.save);
-  line("total          ", timings.load + t.start_workers + t.send + t.filter + t.collect + timings.save);
+  line("total          ",
+       timings.load + t.start_workers + t.send + t.filter + t.collect + timings.save);
   if (choice.kind == BackendKind::processes) {
     std::cerr << "pblur:   queue traffic  " << timings.result.queue_bytes << " bytes";
     if (timings.result.workers_replaced > 0) {
@@ -58,7 +60,8 @@ void print_phases(const Timings& timings, const BackendChoice& choice, const cv:
 
 void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
   app.add_option("INPUT", options.input, "image to read")->required();
-  app.add_option("OUTPUT", options.output, "image to write; its extension picks the format")->required();
+  app.add_option("OUTPUT", options.output, "image to write; its extension picks the format")
+      ->required();
   add_filter_flags(app, options.filter);
   add_backend_flags(app, options.backend);
   app.add_option("--quality", options.quality, "JPEG and WebP quality")->check(CLI::Range(1, 100));
@@ -75,18 +78,21 @@ int run_filter_command(const FilterCommandOptions& options) {
   const BackendChoice choice = to_backend_choice(options.backend);
   check_output_path(options.output);
   // Before any thread exists: the fork server must not inherit one.
+  auto start = Clock::now();
   std::unique_ptr<ProcessRuntime> runtime;
   if (choice.kind == BackendKind::processes) runtime = std::make_unique<ProcessRuntime>();
   FilterBackend backend(choice, runtime.get());
+  const auto runtime_start_up = Clock::now() - start;
 
   Timings timings;
-  auto start = Clock::now();
+  start = Clock::now();
   const cv::Mat image = load_image(options.input, LoadOptions{options.max_pixels});
   timings.load = Clock::now() - start;
   validate(spec, image.depth());
   check_output_can_hold(options.output, image);
 
   timings.result = backend.filter(image, spec);
+  timings.result.times.start_workers += runtime_start_up;
 
   start = Clock::now();
   SaveOptions save;

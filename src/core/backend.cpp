@@ -4,9 +4,12 @@ namespace pblur {
 
 std::string_view backend_name(BackendKind kind) {
   switch (kind) {
-    case BackendKind::processes: return "procs";
-    case BackendKind::threads: return "threads";
-    case BackendKind::sequential: return "seq";
+    case BackendKind::processes:
+      return "procs";
+    case BackendKind::threads:
+      return "threads";
+    case BackendKind::sequential:
+      return "seq";
   }
   return "?";
 }

@@ -11,15 +11,18 @@ FilterBackend::FilterBackend(const BackendChoice& choice, ProcessRuntime* runtim
   if (choice_.kind != BackendKind::processes) return;
   if (!runtime) throw std::logic_error("the process backend needs a ProcessRuntime");
   processes_ = std::make_unique<ProcessBackend>(
-      *runtime,
-      ProcessBackendOptions{choice_.workers, choice_.transport, choice_.strips, choice_.strip_timeout});
+      *runtime, ProcessBackendOptions{choice_.workers, choice_.transport, choice_.strips,
+                                      choice_.strip_timeout});
 }
 
 FilterResult FilterBackend::filter(const cv::Mat& image, const FilterSpec& spec) {
   switch (choice_.kind) {
-    case BackendKind::processes: return processes_->filter(image, spec);
-    case BackendKind::threads: return filter_with_threads(image, spec, choice_.workers, choice_.strips);
-    case BackendKind::sequential: return filter_sequential(image, spec);
+    case BackendKind::processes:
+      return processes_->filter(image, spec);
+    case BackendKind::threads:
+      return filter_with_threads(image, spec, choice_.workers, choice_.strips);
+    case BackendKind::sequential:
+      return filter_sequential(image, spec);
   }
   throw std::logic_error("unknown backend");
 }

@@ -17,7 +17,7 @@ struct BackendChoice {
   BackendKind kind = BackendKind::processes;
   int workers = 1;  // processes or threads
   Transport transport = Transport::shared;
-  int strips = 0;   // 0: one per worker
+  int strips = 0;  // 0: one per worker
   std::optional<std::chrono::milliseconds> strip_timeout;
 };
 

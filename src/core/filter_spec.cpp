@@ -87,10 +87,14 @@ std::string_view border_mode_name(BorderMode mode) {
 
 int opencv_border(BorderMode mode) {
   switch (mode) {
-    case BorderMode::reflect101: return cv::BORDER_REFLECT_101;
-    case BorderMode::replicate: return cv::BORDER_REPLICATE;
-    case BorderMode::reflect: return cv::BORDER_REFLECT;
-    case BorderMode::constant: return cv::BORDER_CONSTANT;
+    case BorderMode::reflect101:
+      return cv::BORDER_REFLECT_101;
+    case BorderMode::replicate:
+      return cv::BORDER_REPLICATE;
+    case BorderMode::reflect:
+      return cv::BORDER_REFLECT;
+    case BorderMode::constant:
+      return cv::BORDER_CONSTANT;
   }
   return cv::BORDER_REFLECT_101;
 }
@@ -117,10 +121,15 @@ void validate(const FilterSpec& spec, int depth) {
     throw UsageError("--ksize must be between 1 and " + std::to_string(kMaxKernelSize));
   }
   switch (spec.kind) {
-    case FilterKind::gaussian: validate_gaussian(spec); break;
-    case FilterKind::median: validate_median(spec, depth); break;
+    case FilterKind::gaussian:
+      validate_gaussian(spec);
+      break;
+    case FilterKind::median:
+      validate_median(spec, depth);
+      break;
     case FilterKind::box:
-    case FilterKind::pil_blur: break;
+    case FilterKind::pil_blur:
+      break;
   }
   if (depth != -1 && depth != CV_8U && depth != CV_16U) {
     throw UsageError("pblur filters 8-bit and 16-bit images only");

@@ -160,13 +160,20 @@ ImageFormat sniff(const Reader& r) {
 
 std::string_view format_name(ImageFormat format) {
   switch (format) {
-    case ImageFormat::jpeg: return "JPEG";
-    case ImageFormat::png: return "PNG";
-    case ImageFormat::bmp: return "BMP";
-    case ImageFormat::pnm: return "PNM";
-    case ImageFormat::tiff: return "TIFF";
-    case ImageFormat::webp: return "WebP";
-    case ImageFormat::unknown: break;
+    case ImageFormat::jpeg:
+      return "JPEG";
+    case ImageFormat::png:
+      return "PNG";
+    case ImageFormat::bmp:
+      return "BMP";
+    case ImageFormat::pnm:
+      return "PNM";
+    case ImageFormat::tiff:
+      return "TIFF";
+    case ImageFormat::webp:
+      return "WebP";
+    case ImageFormat::unknown:
+      break;
   }
   return "unknown";
 }
@@ -176,7 +183,9 @@ ImageHeader read_image_header(std::span<const std::byte> file) {
   ImageHeader header;
   header.format = sniff(r);
   switch (header.format) {
-    case ImageFormat::jpeg: read_jpeg(r, header); break;
+    case ImageFormat::jpeg:
+      read_jpeg(r, header);
+      break;
     case ImageFormat::png:
       if (r.matches(12, "IHDR")) {
         header.width = r.be32(16);
@@ -187,10 +196,17 @@ ImageHeader read_image_header(std::span<const std::byte> file) {
       header.width = r.le32(18);
       header.height = static_cast<std::uint32_t>(std::abs(static_cast<std::int32_t>(r.le32(22))));
       break;
-    case ImageFormat::pnm: read_pnm(r, header); break;
-    case ImageFormat::tiff: read_tiff(r, header); break;
-    case ImageFormat::webp: read_webp(r, header); break;
-    case ImageFormat::unknown: break;
+    case ImageFormat::pnm:
+      read_pnm(r, header);
+      break;
+    case ImageFormat::tiff:
+      read_tiff(r, header);
+      break;
+    case ImageFormat::webp:
+      read_webp(r, header);
+      break;
+    case ImageFormat::unknown:
+      break;
   }
   return header;
 }

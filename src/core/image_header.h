@@ -12,7 +12,7 @@ enum class ImageFormat { unknown, jpeg, png, bmp, pnm, tiff, webp };
 // What a file's first bytes say about it, read without decoding any pixels.
 struct ImageHeader {
   ImageFormat format = ImageFormat::unknown;
-  std::uint64_t width = 0;   // 0 where the format is not one pblur reads headers of
+  std::uint64_t width = 0;  // 0 where the format is not one pblur reads headers of
   std::uint64_t height = 0;
 };
 

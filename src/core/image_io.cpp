@@ -117,22 +117,32 @@ cv::Mat decode(std::span<const std::byte> bytes, int flags) {
 
 std::string depth_name(int depth) {
   switch (depth) {
-    case CV_8U: return "8-bit";
-    case CV_16U: return "16-bit";
-    case CV_8S: return "signed 8-bit";
-    case CV_16S: return "signed 16-bit";
-    case CV_32S: return "32-bit integer";
-    case CV_32F: return "32-bit float";
-    case CV_64F: return "64-bit float";
+    case CV_8U:
+      return "8-bit";
+    case CV_16U:
+      return "16-bit";
+    case CV_8S:
+      return "signed 8-bit";
+    case CV_16S:
+      return "signed 16-bit";
+    case CV_32S:
+      return "32-bit integer";
+    case CV_32F:
+      return "32-bit float";
+    case CV_64F:
+      return "64-bit float";
   }
   return "unknown-depth";
 }
 
 std::string channels_name(int channels) {
   switch (channels) {
-    case 1: return "gray";
-    case 3: return "BGR";
-    case 4: return "BGRA";
+    case 1:
+      return "gray";
+    case 3:
+      return "BGR";
+    case 4:
+      return "BGRA";
   }
   return std::to_string(channels) + "-channel";
 }
@@ -160,17 +170,20 @@ cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
   const std::vector<std::byte> bytes = read_whole_file(path);
   const ImageHeader header = read_image_header(bytes);
   check_pixel_count(path, header.width, header.height, options.max_pixels);
-  if (const auto truncation = find_truncation(header, bytes)) refuse_input(path, std::string(*truncation));
+  if (const auto truncation = find_truncation(header, bytes))
+    refuse_input(path, std::string(*truncation));
   cv::Mat image = decode(bytes, read_flags(header.format));
   if (image.empty()) {
     if (header.format == ImageFormat::unknown) refuse_input(path, "not an image pblur can read");
     refuse_input(path, "the file is corrupt (the " + std::string(format_name(header.format)) +
                            " decoder failed)");
   }
-  if (!size_agrees(header, image)) refuse_input(path, "the file is corrupt (its size disagrees with its header)");
+  if (!size_agrees(header, image))
+    refuse_input(path, "the file is corrupt (its size disagrees with its header)");
   check_pixel_count(path, std::uint64_t(image.cols), std::uint64_t(image.rows), options.max_pixels);
   if (image.depth() != CV_8U && image.depth() != CV_16U) {
-    refuse_input(path, "pblur filters 8-bit and 16-bit images; this one is " + depth_name(image.depth()));
+    refuse_input(path,
+                 "pblur filters 8-bit and 16-bit images; this one is " + depth_name(image.depth()));
   }
   if (image.channels() != 1 && image.channels() != 3 && image.channels() != 4) {
     refuse_input(path, "pblur filters gray, BGR and BGRA images; this one has " +
@@ -204,7 +217,8 @@ void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
     SilencedStderr silenced;
     try {
       if (cv::imencode(path.extension().string(), probe, bytes)) {
-        back = cv::imdecode(bytes, read_flags(read_image_header(std::as_bytes(std::span(bytes))).format));
+        back = cv::imdecode(bytes,
+                            read_flags(read_image_header(std::as_bytes(std::span(bytes))).format));
       }
     } catch (const cv::Exception&) {
     }
@@ -223,7 +237,8 @@ std::vector<uchar> encode_image(const cv::Mat& image, const fs::path& path,
   {
     SilencedStderr silenced;
     try {
-      encoded = cv::imencode(path.extension().string(), image, bytes, encode_parameters(path, options));
+      encoded =
+          cv::imencode(path.extension().string(), image, bytes, encode_parameters(path, options));
     } catch (const cv::Exception&) {
     }
   }

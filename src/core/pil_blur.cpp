@@ -22,7 +22,8 @@ void blur_row(const cv::Mat& context, int row, int channels, T* out) {
   const int c2 = 2 * channels;
   for (int x = frame; x < width - frame; ++x) {
     unsigned sum = 0;
-    for (int dx = -c2; dx <= c2; dx += c1) sum += unsigned(above2[x + dx]) + unsigned(below2[x + dx]);
+    for (int dx = -c2; dx <= c2; dx += c1)
+      sum += unsigned(above2[x + dx]) + unsigned(below2[x + dx]);
     sum += unsigned(above1[x - c2]) + unsigned(above1[x + c2]);
     sum += unsigned(middle[x - c2]) + unsigned(middle[x + c2]);
     sum += unsigned(below1[x - c2]) + unsigned(below1[x + c2]);

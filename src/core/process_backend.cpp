@@ -71,7 +71,9 @@ void filter_strip_task(std::span<const std::byte> message, const ResultSender& s
   send(bytes_of(report), std::as_bytes(std::span(out.data, out.total() * out.elemSize())));
 }
 
-void single_threaded_worker() { cv::setNumThreads(1); }
+void single_threaded_worker() {
+  cv::setNumThreads(1);
+}
 
 StripTask describe(const cv::Mat& image, const cv::Mat* output, const Strip& strip,
                    const FilterSpec& spec) {
@@ -95,9 +97,8 @@ std::vector<StripTask> describe_all(const cv::Mat& image, const cv::Mat* output,
 }
 
 std::string describe_failure(const Strip& strip, std::size_t strips, const std::string& error) {
-  return "strip " + std::to_string(strip.index + 1) + " of " + std::to_string(strips) +
-         " (rows " + std::to_string(strip.begin) + "-" + std::to_string(strip.end - 1) +
-         ") failed: " + error;
+  return "strip " + std::to_string(strip.index + 1) + " of " + std::to_string(strips) + " (rows " +
+         std::to_string(strip.begin) + "-" + std::to_string(strip.end - 1) + ") failed: " + error;
 }
 
 StripPlan plan_for(const cv::Mat& image, const FilterSpec& spec, int strips, int workers) {
@@ -157,7 +158,10 @@ FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterSpe
   std::string failure;
   const auto run_start = Clock::now();
   const PoolRunStats stats = pool_->run(
-      tasks.size(), [&](std::size_t i) { return TaskBytes{bytes_of(tasks[i]), {}}; },
+      tasks.size(),
+      [&](std::size_t i) {
+        return TaskBytes{bytes_of(tasks[i]), {}};
+      },
       [&](const TaskOutcome& outcome) {
         if (!outcome.ok && failure.empty()) {
           failure = describe_failure(plan[outcome.index], plan.size(), outcome.error);

@@ -41,8 +41,12 @@ constexpr std::uint64_t kNoTask = kStopTag - 1;
 std::uint64_t make_tag(std::uint32_t generation, std::size_t index) {
   return (std::uint64_t{generation} << 32) | index;
 }
-std::uint32_t tag_generation(std::uint64_t tag) { return static_cast<std::uint32_t>(tag >> 32); }
-std::size_t tag_index(std::uint64_t tag) { return static_cast<std::size_t>(tag & 0xffffffffu); }
+std::uint32_t tag_generation(std::uint64_t tag) {
+  return static_cast<std::uint32_t>(tag >> 32);
+}
+std::size_t tag_index(std::uint64_t tag) {
+  return static_cast<std::size_t>(tag & 0xffffffffu);
+}
 
 struct ResultEnvelope {
   std::uint32_t ok;
@@ -73,7 +77,9 @@ void run_task(TaskHandler handler, const QueueMessage& task, SharedQueue& result
     handler(task.payload(), send);
     if (!sent) throw std::logic_error("the task produced no result");
   } catch (const std::exception& error) {
-    if (!sent) send_result(results, task.tag, false, {}, std::as_bytes(std::span(std::string_view(error.what()))));
+    if (!sent)
+      send_result(results, task.tag, false, {},
+                  std::as_bytes(std::span(std::string_view(error.what()))));
   }
 }
 
@@ -245,8 +251,8 @@ class ProcessPool::Run {
     if (++deaths_[index] >= pool_.options_.max_attempts) {
       TaskOutcome outcome;
       outcome.index = index;
-      outcome.error = "its worker " + cause + " (" + std::to_string(deaths_[index]) +
-                      " workers lost on it)";
+      outcome.error =
+          "its worker " + cause + " (" + std::to_string(deaths_[index]) + " workers lost on it)";
       finish(outcome);
     } else {
       unsent_.push_front(index);
@@ -264,7 +270,8 @@ class ProcessPool::Run {
       if (claim == kNoTask || tag_generation(claim) != pool_.generation_) continue;
       const pid_t pid = pool_.pids_[slot];
       pool_.server_.signal(pid, SIGKILL);
-      while (!pool_.server_.exit_status(pid)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      while (!pool_.server_.exit_status(pid))
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
       pool_.server_.forget(pid);
       pool_.start_worker(static_cast<int>(slot));
     }
@@ -318,7 +325,9 @@ ProcessPool::ProcessPool(SharedArena& arena, ForkServer& server, TaskHandler han
   }
 }
 
-ProcessPool::~ProcessPool() { stop_workers(); }
+ProcessPool::~ProcessPool() {
+  stop_workers();
+}
 
 void ProcessPool::start_worker(int slot) {
   shared_->slots[slot].claim.store(kNoTask);
@@ -330,7 +339,8 @@ void ProcessPool::stop_workers() noexcept {
   try {
     SharedQueue tasks = SharedQueue::attach(shared_->tasks);
     for (const pid_t pid : pids_) {
-      if (pid > 0) tasks.put(std::span<const std::byte>(), kStopTag, std::chrono::milliseconds(200));
+      if (pid > 0)
+        tasks.put(std::span<const std::byte>(), kStopTag, std::chrono::milliseconds(200));
     }
     const auto deadline = Clock::now() + std::chrono::seconds(2);
     for (const pid_t pid : pids_) {

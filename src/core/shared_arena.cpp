@@ -15,7 +15,9 @@ namespace {
 constexpr std::size_t kPage = 4096;
 constexpr std::size_t kAutoStep = 0x7fffffff;  // CV_AUTOSTEP of OpenCV's C API
 
-std::size_t round_up_to_page(std::size_t bytes) { return (bytes + kPage - 1) / kPage * kPage; }
+std::size_t round_up_to_page(std::size_t bytes) {
+  return (bytes + kPage - 1) / kPage * kPage;
+}
 
 // cv::Mat pixels in the arena; headers (UMatData) stay in ordinary memory.
 class ArenaMatAllocator final : public cv::MatAllocator {

@@ -49,7 +49,8 @@ class SharedArena {
 class SharedBlock {
  public:
   SharedBlock() = default;
-  SharedBlock(SharedArena& arena, std::size_t bytes) : arena_(&arena), data_(arena.allocate(bytes)) {}
+  SharedBlock(SharedArena& arena, std::size_t bytes)
+      : arena_(&arena), data_(arena.allocate(bytes)) {}
   ~SharedBlock() { reset(); }
   SharedBlock(SharedBlock&& other) noexcept { *this = std::move(other); }
   SharedBlock& operator=(SharedBlock&& other) noexcept;

@@ -35,7 +35,9 @@ constexpr std::size_t kRecordHeader = 2 * sizeof(std::uint64_t);  // tag, length
 // Waiters wake at least this often even if a waker died between its change and its wake-up.
 constexpr std::chrono::milliseconds kLongestSleep{50};
 
-std::size_t record_size(std::size_t payload) { return kRecordHeader + (payload + 7) / 8 * 8; }
+std::size_t record_size(std::size_t payload) {
+  return kRecordHeader + (payload + 7) / 8 * 8;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -45,8 +47,8 @@ std::optional<Clock::time_point> deadline_for(QueueTimeout timeout) {
 }
 
 void futex_wake_all(std::atomic<std::uint32_t>& word) {
-  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE, INT_MAX, nullptr,
-          nullptr, 0);
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE, INT_MAX, nullptr, nullptr,
+          0);
 }
 
 // Sleeps while `word` still holds `seen`; false once the deadline has passed.
@@ -106,6 +108,7 @@ class QueueLock {
 
 void copy_in(std::byte* ring, std::uint64_t capacity, std::uint64_t position, const void* from,
              std::size_t bytes) {
+  if (bytes == 0) return;  // an empty part may have no address at all
   const std::size_t start = static_cast<std::size_t>(position % capacity);
   const std::size_t first = std::min<std::size_t>(bytes, capacity - start);
   std::memcpy(ring + start, from, first);
@@ -114,6 +117,7 @@ void copy_in(std::byte* ring, std::uint64_t capacity, std::uint64_t position, co
 
 void copy_out(const std::byte* ring, std::uint64_t capacity, std::uint64_t position, void* to,
               std::size_t bytes) {
+  if (bytes == 0) return;
   const std::size_t start = static_cast<std::size_t>(position % capacity);
   const std::size_t first = std::min<std::size_t>(bytes, capacity - start);
   std::memcpy(to, ring + start, first);
@@ -156,7 +160,9 @@ SharedQueue SharedQueue::attach(std::byte* memory) {
 SharedQueue::SharedQueue(QueueHeader* header)
     : header_(header), ring_(reinterpret_cast<std::byte*>(header) + kRingOffset) {}
 
-std::size_t SharedQueue::max_payload() const { return header_->capacity - kRecordHeader; }
+std::size_t SharedQueue::max_payload() const {
+  return header_->capacity - kRecordHeader;
+}
 
 QueueStatus SharedQueue::put(std::span<const std::byte> payload, std::uint64_t tag,
                              QueueTimeout timeout) {
@@ -164,8 +170,8 @@ QueueStatus SharedQueue::put(std::span<const std::byte> payload, std::uint64_t t
   return put(parts, tag, timeout);
 }
 
-QueueStatus SharedQueue::put(std::span<const std::span<const std::byte>> parts,
-                             std::uint64_t tag, QueueTimeout timeout) {
+QueueStatus SharedQueue::put(std::span<const std::span<const std::byte>> parts, std::uint64_t tag,
+                             QueueTimeout timeout) {
   std::size_t length = 0;
   for (const auto& part : parts) length += part.size();
   if (length > max_payload()) {
@@ -239,7 +245,9 @@ void SharedQueue::lock_and_abandon() {
   if (rc == EOWNERDEAD) pthread_mutex_consistent(&header_->mutex);
 }
 
-bool SharedQueue::closed() const { return header_->closed.load() != 0; }
+bool SharedQueue::closed() const {
+  return header_->closed.load() != 0;
+}
 
 std::size_t SharedQueue::size() const {
   QueueLock lock(*header_);

@@ -16,7 +16,8 @@ FilterResult filter_with_threads(const cv::Mat& image, const FilterSpec& spec, i
                                  int strips) {
   if (threads < 1) throw UsageError("--threads must be at least 1");
   validate(spec, image.depth());
-  const StripPlan plan(image.rows, strips > 0 ? strips : threads, filter_radius(spec, image.depth()));
+  const StripPlan plan(image.rows, strips > 0 ? strips : threads,
+                       filter_radius(spec, image.depth()));
   SingleThreadedOpenCv single_threaded;
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::size_t(threads));
   FilterResult result;

@@ -49,10 +49,14 @@ bool apply_field(std::string_view key, std::string_view value, FaultPlan& plan) 
   }
   const auto number = parse_number(value);
   if (!number) return false;
-  if (key == "worker") plan.worker = *number;
-  else if (key == "task") plan.task = *number;
-  else if (key == "times") plan.times = static_cast<int>(*number);
-  else return false;
+  if (key == "worker")
+    plan.worker = *number;
+  else if (key == "task")
+    plan.task = *number;
+  else if (key == "times")
+    plan.times = static_cast<int>(*number);
+  else
+    return false;
   return true;
 }
 
@@ -95,12 +99,20 @@ void WorkerFault::at(FaultStage stage, std::optional<std::uint64_t> task) {
 
 void WorkerFault::fail() const {
   switch (plan_->action) {
-    case FaultAction::kill: raise(SIGKILL); break;
-    case FaultAction::segv: raise(SIGSEGV); break;
-    case FaultAction::abort: std::abort();
-    case FaultAction::exit: _exit(3);
-    case FaultAction::throw_error: throw std::runtime_error("injected worker fault");
-    case FaultAction::hang: break;
+    case FaultAction::kill:
+      raise(SIGKILL);
+      break;
+    case FaultAction::segv:
+      raise(SIGSEGV);
+      break;
+    case FaultAction::abort:
+      std::abort();
+    case FaultAction::exit:
+      _exit(3);
+    case FaultAction::throw_error:
+      throw std::runtime_error("injected worker fault");
+    case FaultAction::hang:
+      break;
   }
   while (true) pause();
 }

@@ -9,11 +9,11 @@ namespace pblur {
 
 // Points in a worker's loop where a test can make it fail.
 enum class FaultStage {
-  waiting_for_task,     // before blocking on the task queue
-  holding_queue_lock,   // inside the task queue's critical section
-  took_task,            // after taking a task, before running it
-  running_task,         // inside the task
-  sending_result,       // with the result ready, before it is queued
+  waiting_for_task,    // before blocking on the task queue
+  holding_queue_lock,  // inside the task queue's critical section
+  took_task,           // after taking a task, before running it
+  running_task,        // inside the task
+  sending_result,      // with the result ready, before it is queued
 };
 
 enum class FaultAction { kill, segv, abort, exit, throw_error, hang };
