@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "core/image_header.h"
+#include "core/shared_arena.h"
 #include "test_support.h"
 
 namespace pblur {
@@ -48,6 +49,18 @@ TEST(LoadImage, KeepsChannelsAndDepth) {
   EXPECT_EQ(load_image(testing::sample_image("building_gray16.png")).type(), CV_16UC1);
   EXPECT_EQ(load_image(testing::test_data("pil_in_gray.png")).type(), CV_8UC1);
   EXPECT_EQ(load_image(testing::sample_image("fruits.jpg")).type(), CV_8UC3);
+}
+
+TEST(LoadImage, DecodesIntoTheGivenAllocator) {
+  SharedArena& arena = testing::runtime().arena;
+  const std::size_t before = arena.bytes_in_use();
+  for (const char* name : {"fruits.jpg", "butterfly_rgba.png"}) {
+    const cv::Mat image =
+        load_image(testing::sample_image(name), {kDefaultMaxPixels, arena.mat_allocator()});
+    EXPECT_TRUE(arena.contains(image.data)) << name;
+    EXPECT_TRUE(testing::identical(image, load_image(testing::sample_image(name)))) << name;
+  }
+  EXPECT_EQ(arena.bytes_in_use(), before);  // released with the last Mat
 }
 
 TEST(LoadImage, RefusesEachKindOfBadInputNamingFileAndReason) {

@@ -86,7 +86,8 @@ int run_filter_command(const FilterCommandOptions& options) {
 
   Timings timings;
   start = Clock::now();
-  const cv::Mat image = load_image(options.input, LoadOptions{options.max_pixels});
+  const cv::Mat image =
+      load_image(options.input, LoadOptions{options.max_pixels, backend.image_allocator()});
   timings.load = Clock::now() - start;
   validate(spec, image.depth());
   check_output_can_hold(options.output, image);

@@ -15,6 +15,10 @@ FilterBackend::FilterBackend(const BackendChoice& choice, ProcessRuntime* runtim
                                       choice_.strip_timeout});
 }
 
+cv::MatAllocator* FilterBackend::image_allocator() const {
+  return processes_ ? processes_->image_allocator() : nullptr;
+}
+
 FilterResult FilterBackend::filter(const cv::Mat& image, const FilterSpec& spec) {
   switch (choice_.kind) {
     case BackendKind::processes:

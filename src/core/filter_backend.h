@@ -28,6 +28,8 @@ class FilterBackend {
   FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime);
 
   FilterResult filter(const cv::Mat& image, const FilterSpec& spec);
+  // Where to decode images so that filter() copies none (see ProcessBackend).
+  cv::MatAllocator* image_allocator() const;
   const BackendChoice& choice() const { return choice_; }
 
  private:

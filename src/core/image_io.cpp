@@ -104,12 +104,15 @@ bool size_agrees(const ImageHeader& header, const cv::Mat& image) {
          (header.format == ImageFormat::jpeg && cols == header.height && rows == header.width);
 }
 
-cv::Mat decode(std::span<const std::byte> bytes, int flags) {
+cv::Mat decode(std::span<const std::byte> bytes, int flags, cv::MatAllocator* allocator) {
   const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U,
                        const_cast<std::byte*>(bytes.data()));
+  cv::Mat image;
+  image.allocator = allocator;
   SilencedStderr silenced;
   try {
-    return cv::imdecode(buffer, flags);
+    cv::imdecode(buffer, flags, &image);
+    return image;
   } catch (const cv::Exception&) {
     return cv::Mat();
   }
@@ -172,7 +175,7 @@ cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
   check_pixel_count(path, header.width, header.height, options.max_pixels);
   if (const auto truncation = find_truncation(header, bytes))
     refuse_input(path, std::string(*truncation));
-  cv::Mat image = decode(bytes, read_flags(header.format));
+  cv::Mat image = decode(bytes, read_flags(header.format), options.allocator);
   if (image.empty()) {
     if (header.format == ImageFormat::unknown) refuse_input(path, "not an image pblur can read");
     refuse_input(path, "the file is corrupt (the " + std::string(format_name(header.format)) +

@@ -13,6 +13,9 @@ inline constexpr std::uint64_t kDefaultMaxPixels = std::uint64_t{1} << 28;  // 2
 
 struct LoadOptions {
   std::uint64_t max_pixels = kDefaultMaxPixels;
+  // Where the decoded pixels go (say, shared memory: SharedArena::mat_allocator()); nullptr for
+  // OpenCV's default.
+  cv::MatAllocator* allocator = nullptr;
 };
 
 struct SaveOptions {

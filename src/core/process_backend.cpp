@@ -114,6 +114,10 @@ ProcessBackend::ProcessBackend(ProcessRuntime& runtime, ProcessBackendOptions op
 
 ProcessBackend::~ProcessBackend() = default;
 
+cv::MatAllocator* ProcessBackend::image_allocator() const {
+  return options_.transport == Transport::shared ? runtime_.arena.mat_allocator() : nullptr;
+}
+
 void ProcessBackend::ensure_pool(std::size_t task_bytes, std::size_t result_bytes,
                                  PhaseTimes& times) {
   if (pool_ && pool_->max_task_bytes() >= task_bytes && pool_->max_result_bytes() >= result_bytes) {

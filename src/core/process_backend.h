@@ -27,6 +27,10 @@ class ProcessBackend {
   ProcessBackend(ProcessRuntime& runtime, ProcessBackendOptions options);
   ~ProcessBackend();
 
+  // Where to decode images so that filter() needs no copy: shared memory for the shared
+  // transport, nullptr (anywhere) for the copy transport.
+  cv::MatAllocator* image_allocator() const;
+
   // Throws ProcessingError if a strip cannot be done (say, it kept killing its workers).
   FilterResult filter(const cv::Mat& image, const FilterSpec& spec);
 
