@@ -1,5 +1,7 @@
 #include "core/batch_runner.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -78,8 +80,13 @@ class ReportedItems {
   std::vector<bool> reported_;
 };
 
-void single_threaded_worker() {
+// A worker of the images split: OpenCV single-threaded (the workers are the parallelism), and
+// image-sized buffers kept in the heap from one image to the next instead of being mapped and
+// unmapped each time, which costs page faults: about a sixth of the work on 2 MP JPEGs.
+void image_worker_init() {
   cv::setNumThreads(1);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
 // Images mode with worker processes: one task per image, forked once for the whole batch.
@@ -94,7 +101,7 @@ void run_images_in_processes(std::span<const BatchItem> items, const BatchRunOpt
   pool_options.workers =
       static_cast<int>(std::min<std::size_t>(std::size_t(options.backend.workers), items.size()));
   pool_options.task_timeout = options.backend.strip_timeout;
-  pool_options.worker_init = single_threaded_worker;
+  pool_options.worker_init = image_worker_init;
   pool_options.stop = options.stop;
   ProcessPool pool(runtime.arena, runtime.server, image_job_task, pool_options);
   try {
