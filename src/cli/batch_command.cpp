@@ -173,7 +173,7 @@ std::string describe_workers(const BackendChoice& choice) {
 }
 
 void print_plan(const BatchCommandOptions& options, const BatchPlan& plan,
-                const BackendChoice& choice, SplitMode split) {
+                const BackendChoice& choice, const SplitDecision& split) {
   std::cerr << "pblur: " << plural(plan.found, "image") << " found in '" << options.input_dir << "'"
             << (options.recursive ? " and its subfolders" : "");
   if (!options.shard.empty()) {
@@ -182,9 +182,7 @@ void print_plan(const BatchCommandOptions& options, const BatchPlan& plan,
   }
   std::cerr << "\npblur: " << plan.work.size() << " to filter, " << plan.skipped.size()
             << " skipped (outputs newer than their inputs)\n";
-  const std::size_t images = plan.work.size();
-  const int workers = worker_count(choice);
-  if (split == SplitMode::images) {
+  if (split.mode == SplitMode::images) {
     std::cerr << "pblur: split: images: " << describe_workers(choice)
               << ", each loading, filtering and saving whole images of its own";
   } else {
@@ -192,12 +190,7 @@ void print_plan(const BatchCommandOptions& options, const BatchPlan& plan,
               << describe_workers(choice)
               << ", the next image loading and the last one saving meanwhile";
   }
-  if (options.split == "auto") {
-    std::cerr << " (" << plural(images, "image")
-              << (images >= std::size_t(workers) ? " >= " : " < ")
-              << plural(std::size_t(workers), "worker") << ")";
-  }
-  std::cerr << "\n";
+  std::cerr << " (" << split.reason << ")\n";
 }
 
 void print_nothing_to_do(const BatchCommandOptions& options, const BatchPlan& plan) {
@@ -284,9 +277,10 @@ int run_batch_command(const BatchCommandOptions& options) {
     return interrupted_exit_code();
   }
   create_output_folders(options.output_dir, plan);
-  const SplitMode split =
-      choose_split(*parse_split_mode(options.split), plan.work.size(), worker_count(choice));
-  if (options.verbose) print_plan(options, plan, choice, split);
+  const SplitDecision decision =
+      choose_split(*parse_split_mode(options.split), plan.work, worker_count(choice));
+  const SplitMode split = decision.mode;
+  if (options.verbose) print_plan(options, plan, choice, decision);
 
   BatchTally tally{options.input_dir, options.output_dir, &plan, {}, split, choice, {}, 0};
   if (!plan.work.empty()) {

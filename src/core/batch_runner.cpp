@@ -1,10 +1,12 @@
 #include "core/batch_runner.h"
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <numeric>
@@ -13,6 +15,7 @@
 
 #include "core/atomic_output.h"
 #include "core/errors.h"
+#include "core/image_header.h"
 #include "core/image_job.h"
 #include "core/process_pool.h"
 
@@ -285,6 +288,35 @@ class StripPipeline {
   FilterBackend backend_;
 };
 
+// A worker of the images split holds the decoded image, the filtered one and the encoded file:
+// three copies, at up to 4 bytes a pixel (8-bit BGRA).
+constexpr std::uint64_t kBytesPerPixelInAWorker = 12;
+
+std::string plural(std::size_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
+std::uint64_t physical_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page_size > 0 ? std::uint64_t(pages) * std::uint64_t(page_size) : 0;
+}
+
+// The most pixels among the few largest files (by bytes), from their headers; 0 where unknown.
+std::uint64_t largest_image_pixels(std::span<const BatchItem> items) {
+  constexpr std::size_t kSampled = 4, kHeaderBytes = 256 * 1024;
+  const std::vector<std::size_t> order = largest_first(items);
+  std::uint64_t largest = 0;
+  std::vector<char> head(kHeaderBytes);
+  for (std::size_t i = 0; i < std::min(kSampled, order.size()); ++i) {
+    std::ifstream file(items[order[i]].input, std::ios::binary);
+    file.read(head.data(), std::streamsize(head.size()));
+    const auto bytes = std::as_bytes(std::span(head.data(), std::size_t(file.gcount())));
+    const ImageHeader header = read_image_header(bytes);
+    largest = std::max(largest, header.width * header.height);
+  }
+  return largest;
+}
+
 }  // namespace
 
 std::optional<SplitMode> parse_split_mode(std::string_view name) {
@@ -306,9 +338,24 @@ std::string_view split_mode_name(SplitMode mode) {
   return "?";
 }
 
-SplitMode choose_split(SplitMode requested, std::size_t images, int workers) {
-  if (requested != SplitMode::automatic) return requested;
-  return images >= std::size_t(std::max(workers, 1)) ? SplitMode::images : SplitMode::strips;
+SplitDecision choose_split(SplitMode requested, std::span<const BatchItem> items, int workers) {
+  if (requested != SplitMode::automatic)
+    return {requested, "--split " + std::string(split_mode_name(requested))};
+  const std::size_t worker_count = std::size_t(std::max(workers, 1));
+  if (items.size() < worker_count) {
+    return {SplitMode::strips,
+            plural(items.size(), "image") + " < " + plural(worker_count, "worker")};
+  }
+  const std::uint64_t pixels = largest_image_pixels(items);
+  const std::uint64_t needed = pixels * kBytesPerPixelInAWorker * worker_count;
+  const std::uint64_t memory = physical_memory();
+  if (memory > 0 && needed > memory / 2) {
+    return {SplitMode::strips, "one image of " + std::to_string(pixels / 1000000) +
+                                   " MP per worker needs " + std::to_string(needed >> 30) +
+                                   " GiB, more than half the memory"};
+  }
+  return {SplitMode::images,
+          plural(items.size(), "image") + " >= " + plural(worker_count, "worker")};
 }
 
 std::string_view file_status_name(FileStatus status) {

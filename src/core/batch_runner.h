@@ -26,10 +26,16 @@ enum class SplitMode { automatic, images, strips };
 std::optional<SplitMode> parse_split_mode(std::string_view name);
 std::string_view split_mode_name(SplitMode mode);
 
+struct SplitDecision {
+  SplitMode mode = SplitMode::images;
+  std::string reason;  // why, for -v: "50 images >= 2 workers"
+};
+
 // `requested` unless automatic; then images when there are at least as many images as workers
-// (every worker has an image of its own), strips otherwise (too few images to keep every worker
-// busy, so each is split).
-SplitMode choose_split(SplitMode requested, std::size_t images, int workers);
+// (every worker has an image of its own) and one image per worker fits in half the memory (the
+// largest images judged by their headers: decoded, filtered and encoded, 12 bytes a pixel); strips
+// otherwise (too few images to keep every worker busy, or too large to hold one per worker).
+SplitDecision choose_split(SplitMode requested, std::span<const BatchItem> items, int workers);
 
 enum class FileStatus { processed, skipped, failed };
 std::string_view file_status_name(FileStatus status);
