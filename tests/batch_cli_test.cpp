@@ -298,6 +298,8 @@ TEST(BatchCli, VerboseSaysHowTheWorkIsSplit) {
   EXPECT_TRUE(contains(run.err, "split: images")) << run.err;
   run = run_pblur({"batch", "in", "out", "-v", "--split", "strips", "--overwrite"}, dir.path());
   EXPECT_TRUE(contains(run.err, "split: strips")) << run.err;
+  run = run_pblur({"batch", "in", "out", "-v", "--strips", "2", "--overwrite"}, dir.path());
+  EXPECT_TRUE(contains(run.err, "split: strips")) << run.err;  // --strips asks for strips
 }
 
 TEST(BatchCli, UsageErrorsAndMissingFolders) {

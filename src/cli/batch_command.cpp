@@ -155,6 +155,13 @@ std::string plural(std::size_t count, const std::string& noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
+// --strips N without --split asks for strips.
+SplitMode requested_split(const BatchCommandOptions& options) {
+  const SplitMode requested = *parse_split_mode(options.split);
+  return requested == SplitMode::automatic && options.backend.strips > 0 ? SplitMode::strips
+                                                                         : requested;
+}
+
 int worker_count(const BackendChoice& choice) {
   return choice.kind == BackendKind::sequential ? 1 : choice.workers;
 }
@@ -278,7 +285,7 @@ int run_batch_command(const BatchCommandOptions& options) {
   }
   create_output_folders(options.output_dir, plan);
   const SplitDecision decision =
-      choose_split(*parse_split_mode(options.split), plan.work, worker_count(choice));
+      choose_split(requested_split(options), plan.work, worker_count(choice));
   const SplitMode split = decision.mode;
   if (options.verbose) print_plan(options, plan, choice, decision);
 

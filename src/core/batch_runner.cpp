@@ -339,8 +339,7 @@ std::string_view split_mode_name(SplitMode mode) {
 }
 
 SplitDecision choose_split(SplitMode requested, std::span<const BatchItem> items, int workers) {
-  if (requested != SplitMode::automatic)
-    return {requested, "--split " + std::string(split_mode_name(requested))};
+  if (requested != SplitMode::automatic) return {requested, "as asked"};
   const std::size_t worker_count = std::size_t(std::max(workers, 1));
   if (items.size() < worker_count) {
     return {SplitMode::strips,
