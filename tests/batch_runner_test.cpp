@@ -1,11 +1,15 @@
 #include "core/batch_runner.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <fstream>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 
 #include "batch_test_support.h"
+#include "core/atomic_output.h"
 #include "core/errors.h"
 #include "core/filters.h"
 #include "core/image_io.h"
@@ -174,6 +178,26 @@ TEST(RunBatch, StopBeforeStartWritesNothing) {
       EXPECT_TRUE(test::files_below(dir / "out").empty());
     }
   }
+}
+
+TEST(AbandonedTemporaries, OnlyThoseOfProcessesThatAreGone) {
+  const TempDir dir;
+  const pid_t gone = fork();
+  if (gone == 0) _exit(0);
+  waitpid(gone, nullptr, 0);
+  const std::string alive = std::to_string(getpid());
+  const std::string dead = std::to_string(gone);
+  for (const std::string& name :
+       std::vector<std::string>{".a.png.pblur-" + dead + "-0.tmp",
+                                ".b.png.pblur-" + alive + "-3.tmp", "c.png", ".d.png.pblur-x-0.tmp",
+                                "e.pblur-" + dead + "-0.tmp", ".f.png.pblur-" + dead + "-1.tmpx"}) {
+    std::ofstream(dir / name) << "x";
+  }
+  remove_abandoned_temporaries(dir.path());
+  EXPECT_EQ(
+      test::files_below(dir.path()),
+      (std::set<std::string>{".b.png.pblur-" + alive + "-3.tmp", "c.png", ".d.png.pblur-x-0.tmp",
+                             "e.pblur-" + dead + "-0.tmp", ".f.png.pblur-" + dead + "-1.tmpx"}));
 }
 
 }  // namespace

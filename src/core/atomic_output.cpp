@@ -58,20 +58,19 @@ fs::path folder_of(const fs::path& path) {
   return path.has_parent_path() ? path.parent_path() : fs::path(".");
 }
 
-std::string temporary_prefix(const fs::path& path) {
-  return "." + path.filename().string() + ".pblur-";
-}
+constexpr std::string_view kTemporaryMark = ".pblur-";
 
 fs::path temporary_name(const fs::path& path) {
   static std::atomic<unsigned> counter{0};
-  return folder_of(path) / (temporary_prefix(path) + std::to_string(getpid()) + "-" +
-                            std::to_string(counter++) + ".tmp");
+  return folder_of(path) / ("." + path.filename().string() + std::string(kTemporaryMark) +
+                            std::to_string(getpid()) + "-" + std::to_string(counter++) + ".tmp");
 }
 
-// The writer's process id in a name made by temporary_name() for `prefix`, or 0.
-pid_t temporary_writer(std::string_view name, std::string_view prefix) {
-  if (!name.starts_with(prefix) || !name.ends_with(".tmp")) return 0;
-  name.remove_prefix(prefix.size());
+// The writer's process id in a name made by temporary_name(), or 0 for any other name.
+pid_t temporary_writer(std::string_view name) {
+  const auto mark = name.rfind(kTemporaryMark);
+  if (!name.starts_with('.') || !name.ends_with(".tmp") || mark == std::string_view::npos) return 0;
+  name.remove_prefix(mark + kTemporaryMark.size());
   pid_t pid = 0;
   const auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), pid);
   return error == std::errc() && end != name.data() && *end == '-' ? pid : 0;
@@ -139,12 +138,11 @@ void write_file_atomically(const fs::path& path, std::span<const std::byte> byte
   publish(fd.get(), path);
 }
 
-void remove_abandoned_temporaries(const fs::path& path) noexcept {
+void remove_abandoned_temporaries(const fs::path& folder) noexcept {
   try {
-    const std::string prefix = temporary_prefix(path);
     std::error_code error;
-    for (const auto& entry : fs::directory_iterator(folder_of(path), error)) {
-      const pid_t writer = temporary_writer(entry.path().filename().native(), prefix);
+    for (const auto& entry : fs::directory_iterator(folder, error)) {
+      const pid_t writer = temporary_writer(entry.path().filename().native());
       if (writer > 0 && kill(writer, 0) != 0 && errno == ESRCH) fs::remove(entry.path(), error);
     }
   } catch (...) {

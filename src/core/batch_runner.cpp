@@ -10,6 +10,7 @@
 #include <future>
 #include <mutex>
 #include <numeric>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -22,6 +23,7 @@
 namespace pblur {
 namespace {
 
+namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 bool stopped(const BatchRunOptions& options) {
@@ -61,8 +63,6 @@ class ReportedItems {
 
   void operator()(const FileResult& result) {
     reported_[result.item] = true;
-    if (result.status == FileStatus::failed)
-      remove_abandoned_temporaries(items_[result.item].output);
     report_(result);
   }
 
@@ -70,10 +70,13 @@ class ReportedItems {
     return std::find(reported_.begin(), reported_.end(), false) == reported_.end();
   }
 
+  // Cleans up after the workers killed on the way out, then throws Interrupted.
   [[noreturn]] void interrupted() const {
+    std::set<fs::path> folders;
     for (std::size_t i = 0; i < items_.size(); ++i) {
-      if (!reported_[i]) remove_abandoned_temporaries(items_[i].output);
+      if (!reported_[i]) folders.insert(items_[i].output.parent_path());
     }
+    for (const fs::path& folder : folders) remove_abandoned_temporaries(folder);
     throw Interrupted("stopped before every image was done");
   }
 
@@ -117,7 +120,8 @@ void run_images_in_processes(std::span<const BatchItem> items, const BatchRunOpt
           const std::size_t item = order[outcome.index];
           if (outcome.ok) {
             reported(file_result(item, decode_image_job_result(outcome.result)));
-          } else {
+          } else {  // its worker died: it may have left a temporary file
+            remove_abandoned_temporaries(items[item].output.parent_path());
             ImageJobResult failed;
             failed.reason = "cannot filter '" + items[item].input.string() + "': " + outcome.error;
             reported(file_result(item, failed));
