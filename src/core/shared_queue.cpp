@@ -106,6 +106,7 @@ class QueueLock {
 
 void copy_in(std::byte* ring, std::uint64_t capacity, std::uint64_t position, const void* from,
              std::size_t bytes) {
+  if (bytes == 0) return;  // an empty part may have no address at all
   const std::size_t start = static_cast<std::size_t>(position % capacity);
   const std::size_t first = std::min<std::size_t>(bytes, capacity - start);
   std::memcpy(ring + start, from, first);
@@ -114,6 +115,7 @@ void copy_in(std::byte* ring, std::uint64_t capacity, std::uint64_t position, co
 
 void copy_out(const std::byte* ring, std::uint64_t capacity, std::uint64_t position, void* to,
               std::size_t bytes) {
+  if (bytes == 0) return;
   const std::size_t start = static_cast<std::size_t>(position % capacity);
   const std::size_t first = std::min<std::size_t>(bytes, capacity - start);
   std::memcpy(to, ring + start, first);
