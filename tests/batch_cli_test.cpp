@@ -288,6 +288,34 @@ TEST(BatchCli, LinesWhenNotATerminalAndQuietPrintsOnlyErrors) {
   EXPECT_EQ(run.err, "pblur: error: cannot read 'in/c.png': the file is empty\n");
 }
 
+TEST(BatchCli, ProgressBarOnATerminal) {
+  const TempDir dir;
+  for (int i = 0; i < 12; ++i) {
+    write_image(dir / "in" / ("img" + std::to_string(i) + ".png"),
+                make_image(64, 48, CV_8UC3, unsigned(i)));
+  }
+  copy_test_file("empty.png", dir / "in/empty.png");
+  const RunResult run = run_pblur_in_terminal({"batch", "in", "out"}, dir.path(), 100);
+  EXPECT_EQ(run.exit_code, kSomeFailed) << run.err;
+  // Redrawn in place: a carriage return, the bar, and the rest of the line cleared.
+  EXPECT_TRUE(contains(run.err, "\r[")) << run.err;
+  EXPECT_TRUE(contains(run.err, "] 13/13 images ")) << run.err;
+  EXPECT_TRUE(contains(run.err, " MB/s  ")) << run.err;
+  EXPECT_TRUE(contains(run.err, " elapsed  ETA ")) << run.err;
+  EXPECT_TRUE(contains(run.err, "\x1b[K")) << run.err;
+  EXPECT_FALSE(contains(run.err, "pblur: [")) << run.err;  // no per-file lines
+  // A failure is printed above the bar as it happens, and again in the summary.
+  EXPECT_TRUE(contains(run.err, "\r\x1b[Kpblur: failed: cannot read 'in/empty.png'")) << run.err;
+  EXPECT_TRUE(contains(run.err, "pblur: 12 processed, 0 skipped, 1 failed")) << run.err;
+  const auto bar = run.err.rfind("\r[") + 1;
+  const auto bar_end = run.err.find("\x1b[K", bar);
+  EXPECT_LT(bar_end - bar, 100u) << "the bar must fit the terminal's 100 columns";
+
+  const RunResult narrow = run_pblur_in_terminal({"batch", "in", "out2"}, dir.path(), 40);
+  const auto narrow_bar = narrow.err.rfind("\r[") + 1;
+  EXPECT_LT(narrow.err.find("\x1b[K", narrow_bar) - narrow_bar, 40u) << narrow.err;
+}
+
 TEST(BatchCli, VerboseSaysHowTheWorkIsSplit) {
   const TempDir dir;
   write_image(dir / "in/a.png", make_image(16, 16, CV_8UC3, 1));

@@ -1,6 +1,7 @@
 #include "batch_test_support.h"
 
 #include <fcntl.h>
+#include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -126,6 +127,33 @@ RunResult run_pblur(const std::vector<std::string>& args, const fs::path& cwd,
   result.exit_code = wait_for(spawn(args, cwd, logs / "out", logs / "err", env));
   result.out = read_text(logs / "out");
   result.err = read_text(logs / "err");
+  return result;
+}
+
+RunResult run_pblur_in_terminal(const std::vector<std::string>& args, const fs::path& cwd,
+                                int columns) {
+  std::vector<std::string> argv{PBLUR_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> argv_c = c_strings(argv);
+  winsize size{};
+  size.ws_row = 24;
+  size.ws_col = static_cast<unsigned short>(columns);
+  int terminal = -1;
+  const pid_t pid = forkpty(&terminal, nullptr, nullptr, &size);
+  if (pid == 0) {
+    if (chdir(cwd.c_str()) != 0) _exit(127);
+    execv(argv_c[0], argv_c.data());
+    _exit(127);
+  }
+  RunResult result;
+  char buffer[4096];
+  while (true) {
+    const ssize_t n = read(terminal, buffer, sizeof buffer);
+    if (n > 0) result.err.append(buffer, std::size_t(n));
+    if (n == 0 || (n < 0 && errno != EINTR)) break;  // EIO once pblur has closed the terminal
+  }
+  close(terminal);
+  result.exit_code = wait_for(pid);
   return result;
 }
 

@@ -52,6 +52,10 @@ struct RunResult {
 RunResult run_pblur(const std::vector<std::string>& args, const fs::path& cwd,
                     const std::map<std::string, std::string>& env = {});
 
+// Runs pblur with `args` in `cwd` on a pseudo-terminal `columns` wide: everything it wrote there.
+RunResult run_pblur_in_terminal(const std::vector<std::string>& args, const fs::path& cwd,
+                                int columns);
+
 // Starts pblur without waiting: its stderr goes to `log`, its stdout to `log` + ".out".
 pid_t start_pblur(const std::vector<std::string>& args, const fs::path& cwd, const fs::path& log,
                   const std::map<std::string, std::string>& env = {});
