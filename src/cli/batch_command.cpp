@@ -26,8 +26,9 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kFooter =
     "Exit codes: 0 every image done (or skipped), 5 some images failed (each is listed with its "
     "reason), 2 bad options (including two inputs with one output name), 3 INPUT_DIR unreadable, "
-    "4 OUTPUT_DIR or the report unwritable, 130/143 interrupted by SIGINT/SIGTERM (finished "
-    "outputs are kept; run the same command again to finish). A second Ctrl-C ends pblur at once.";
+    "4 OUTPUT_DIR or the report unwritable, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP "
+    "(finished outputs are kept; run the same command again to finish). A second Ctrl-C ends "
+    "pblur at once.";
 
 std::atomic<bool> stop_requested{false};
 std::atomic<int> stop_signal{0};
@@ -75,8 +76,9 @@ void add_run_flags(CLI::App& batch, BatchCommandOptions& options) {
   batch
       .add_option("--split", options.split,
                   "images: each worker loads, filters and saves whole images; strips: one image "
-                  "at a time, split in strips across the workers; auto: images when there are at "
-                  "least as many images as workers")
+                  "at a time, split in strips across the workers (--strips N asks for it); auto: "
+                  "images when there are at least as many images as workers and one image per "
+                  "worker fits in half the memory")
       ->check(CLI::IsMember({"auto", "images", "strips"}))
       ->capture_default_str();
   if (auto* timeout = batch.get_option_no_throw("--strip-timeout")) {
