@@ -10,6 +10,9 @@ packages=(
   libcli11-dev       # command-line parsing
   libgtest-dev       # the test suite
   python3-pil        # Pillow: the reference for --filter pil-blur
+  nlohmann-json3-dev # pblur batch --report writes JSON; its tests read it
+  libvips-tools      # tools/bench_batch.sh: the `xargs vips gaussblur` baseline
+  bc                 # tools/bench_batch.sh: arithmetic on the timings
 )
 
 missing=()

@@ -14,6 +14,7 @@ enum ExitCode : int {
   kUsageError = 2,        // bad options
   kBadInput = 3,          // the input cannot be read as an image
   kBadOutput = 4,         // the output cannot be written
+  kSomeFailed = 5,        // pblur batch: some images failed, the others are done
   kInterruptedBase = 128  // plus the signal number: 130 for SIGINT, 143 for SIGTERM
 };
 

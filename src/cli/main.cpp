@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/batch_command.h"
 #include "cli/cli_support.h"
 #include "cli/filter_command.h"
 
@@ -29,13 +30,16 @@ int main(int argc, char** argv) {
       "4 unwritable output, 130/143 interrupted by SIGINT/SIGTERM.");
   pblur::cli::FilterCommandOptions filter_options;
   pblur::cli::setup_filter_command(app, filter_options);
+  pblur::cli::BatchCommandOptions batch_options;
+  const CLI::App* batch = pblur::cli::setup_batch_command(app, batch_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return report_parse_error(app, error);
   }
-  pblur::cli::exit_on_interrupt_signals();
+  if (!batch->parsed()) pblur::cli::exit_on_interrupt_signals();
   try {
+    if (batch->parsed()) return pblur::cli::run_batch_command(batch_options);
     return pblur::cli::run_filter_command(filter_options);
   } catch (const std::exception& error) {
     return pblur::cli::report_failure(error);

@@ -7,8 +7,10 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "core/errors.h"
 
@@ -56,10 +58,22 @@ fs::path folder_of(const fs::path& path) {
   return path.has_parent_path() ? path.parent_path() : fs::path(".");
 }
 
+constexpr std::string_view kTemporaryMark = ".pblur-";
+
 fs::path temporary_name(const fs::path& path) {
   static std::atomic<unsigned> counter{0};
-  return folder_of(path) / ("." + path.filename().string() + ".pblur-" + std::to_string(getpid()) +
-                            "-" + std::to_string(counter++) + ".tmp");
+  return folder_of(path) / ("." + path.filename().string() + std::string(kTemporaryMark) +
+                            std::to_string(getpid()) + "-" + std::to_string(counter++) + ".tmp");
+}
+
+// The writer's process id in a name made by temporary_name(), or 0 for any other name.
+pid_t temporary_writer(std::string_view name) {
+  const auto mark = name.rfind(kTemporaryMark);
+  if (!name.starts_with('.') || !name.ends_with(".tmp") || mark == std::string_view::npos) return 0;
+  name.remove_prefix(mark + kTemporaryMark.size());
+  pid_t pid = 0;
+  const auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), pid);
+  return error == std::errc() && end != name.data() && *end == '-' ? pid : 0;
 }
 
 void write_all(int fd, std::span<const std::byte> bytes, const fs::path& path) {
@@ -122,6 +136,18 @@ void write_file_atomically(const fs::path& path, std::span<const std::byte> byte
   keep_permissions_of_existing(fd.get(), path);
   write_all(fd.get(), bytes, path);
   publish(fd.get(), path);
+}
+
+void remove_abandoned_temporaries(const fs::path& folder) noexcept {
+  try {
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(folder, error)) {
+      const pid_t writer = temporary_writer(entry.path().filename().native());
+      if (writer > 0 && kill(writer, 0) != 0 && errno == ESRCH) fs::remove(entry.path(), error);
+    }
+  } catch (...) {
+    // Nothing to report: what is left is a hidden file, never a partial output.
+  }
 }
 
 }  // namespace pblur

@@ -12,4 +12,9 @@ namespace pblur {
 // place; signals are held for those two steps. Throws OutputError.
 void write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes);
 
+// Removes from `folder` the temporary files that write_file_atomically left there in processes
+// that no longer exist: writers killed with SIGKILL between naming a temporary file and renaming
+// it into place. Files of processes still running are left alone. Never throws.
+void remove_abandoned_temporaries(const std::filesystem::path& folder) noexcept;
+
 }  // namespace pblur

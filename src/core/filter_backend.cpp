@@ -12,7 +12,7 @@ FilterBackend::FilterBackend(const BackendChoice& choice, ProcessRuntime* runtim
   if (!runtime) throw std::logic_error("the process backend needs a ProcessRuntime");
   processes_ = std::make_unique<ProcessBackend>(
       *runtime, ProcessBackendOptions{choice_.workers, choice_.transport, choice_.strips,
-                                      choice_.strip_timeout});
+                                      choice_.strip_timeout, choice_.stop});
 }
 
 cv::MatAllocator* FilterBackend::image_allocator() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@ struct BackendChoice {
   Transport transport = Transport::shared;
   int strips = 0;  // 0: one per worker
   std::optional<std::chrono::milliseconds> strip_timeout;
+  const std::atomic<bool>* stop = nullptr;  // see ProcessBackendOptions::stop
 };
 
 // Filters images with the chosen backend; worker processes are kept from one image to the next.

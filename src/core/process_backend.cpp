@@ -132,6 +132,7 @@ void ProcessBackend::ensure_pool(std::size_t task_bytes, std::size_t result_byte
   pool_options.result_queue_bytes = 2 * result_bytes + 4096;
   pool_options.task_timeout = options_.strip_timeout;
   pool_options.worker_init = single_threaded_worker;
+  pool_options.stop = options_.stop;
   pool_ = std::make_unique<ProcessPool>(runtime_.arena, runtime_.server, filter_strip_task,
                                         pool_options);
   times.start_workers = Clock::now() - start;

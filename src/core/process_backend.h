@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -18,6 +19,8 @@ struct ProcessBackendOptions {
   Transport transport = Transport::shared;
   int strips = 0;  // 0: one per worker
   std::optional<std::chrono::milliseconds> strip_timeout;
+  // When this turns true, filter() stops within milliseconds and throws Interrupted.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Filters images strip by strip in worker processes. The pool is forked on first use, sized for

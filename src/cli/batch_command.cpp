@@ -1,0 +1,306 @@
+#include "cli/batch_command.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <numeric>
+
+#include "cli/batch_report.h"
+#include "cli/cli_support.h"
+#include "cli/progress.h"
+#include "core/batch_plan.h"
+#include "core/batch_runner.h"
+#include "core/errors.h"
+#include "core/process_runtime.h"
+
+namespace pblur::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kFooter =
+    "Exit codes: 0 every image done (or skipped), 5 some images failed (each is listed with its "
+    "reason), 2 bad options (including two inputs with one output name), 3 INPUT_DIR unreadable, "
+    "4 OUTPUT_DIR or the report unwritable, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP "
+    "(finished outputs are kept; run the same command again to finish). A second Ctrl-C ends "
+    "pblur at once.";
+
+std::atomic<bool> stop_requested{false};
+std::atomic<int> stop_signal{0};
+
+extern "C" void request_stop(int signal) {
+  if (stop_requested.load()) _exit(kInterruptedBase + signal);  // a second Ctrl-C: at once
+  stop_signal.store(signal);
+  stop_requested.store(true);
+}
+
+// SIGINT, SIGTERM and SIGHUP stop the batch between files, keeping what is finished.
+void stop_on_interrupt_signals() {
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &action, nullptr);
+}
+
+int interrupted_exit_code() {
+  return kInterruptedBase + stop_signal.load();
+}
+
+void add_selection_flags(CLI::App& batch, BatchCommandOptions& options) {
+  batch.add_flag("-r,--recursive", options.recursive,
+                 "also filter the images in subfolders, mirroring the tree in OUTPUT_DIR");
+  batch.add_option("--format", options.format,
+                   "write every output in this format (jpg, png, tif, webp, ...); default: each "
+                   "output in its input's format");
+  batch.add_option("--suffix", options.suffix,
+                   "append TEXT to each output's name: a.jpg -> aTEXT.jpg");
+  batch.add_flag("--overwrite", options.overwrite,
+                 "redo images whose output is newer than the input (skipped by default, so that "
+                 "a rerun resumes where the last one stopped)");
+  batch
+      .add_option("--shard", options.shard,
+                  "K/N: filter only share K of N (K from 0 to N-1), chosen by a hash of each "
+                  "file's path below INPUT_DIR, so that N machines can split one folder")
+      ->check([](const std::string& text) {
+        return parse_shard(text) ? std::string() : "expected K/N with 0 <= K < N, e.g. 0/4";
+      });
+}
+
+void add_run_flags(CLI::App& batch, BatchCommandOptions& options) {
+  batch
+      .add_option("--split", options.split,
+                  "images: each worker loads, filters and saves whole images; strips: one image "
+                  "at a time, split in strips across the workers (--strips N asks for it); auto: "
+                  "images when there are at least as many images as workers and one image per "
+                  "worker fits in half the memory")
+      ->check(CLI::IsMember({"auto", "images", "strips"}))
+      ->capture_default_str();
+  if (auto* timeout = batch.get_option_no_throw("--strip-timeout")) {
+    timeout->description(
+        "kill a worker that spends longer than SECONDS on one image (or one strip with --split "
+        "strips) and retry it; an image that fails 3 times is reported failed");
+  }
+  batch.add_option("--quality", options.quality, "JPEG and WebP quality")
+      ->check(CLI::Range(1, 100));
+  options.max_pixels = kDefaultMaxPixels;
+  batch.add_option("--max-pixels", options.max_pixels, "refuse inputs with more pixels than this")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  batch.add_option("--report", options.report,
+                   "write every file's result (status, reason, bytes, time per phase) to this "
+                   "JSON file");
+  auto* quiet = batch.add_flag("-q,--quiet", options.quiet, "print nothing but errors");
+  batch
+      .add_flag("-v,--verbose", options.verbose,
+                "say how the work is split, and the mean time of each phase")
+      ->excludes(quiet);
+}
+
+// INPUT and OUTPUT of `pblur INPUT OUTPUT` become required only when `batch` is absent.
+void require_positionals_unless(CLI::App& app, const CLI::App* batch) {
+  auto required = app.get_options(
+      [](const CLI::Option* option) { return option->get_positional() && option->get_required(); });
+  for (CLI::Option* option : required) option->required(false);
+  app.final_callback([required, batch] {
+    if (batch->parsed()) return;
+    for (const CLI::Option* option : required) {
+      if (option->count() == 0) throw CLI::RequiredError(option->get_name());
+    }
+  });
+}
+
+void check_report_path(const std::string& report) {
+  if (report.empty()) return;
+  const fs::path path(report);
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) {
+    throw OutputError("cannot write the report '" + report + "': the folder '" + folder.string() +
+                      "' does not exist");
+  }
+  if (fs::is_directory(path, error))
+    throw OutputError("cannot write the report '" + report + "': it is a folder");
+}
+
+BatchPlanOptions plan_options(const BatchCommandOptions& options) {
+  BatchPlanOptions plan;
+  plan.input_dir = options.input_dir;
+  plan.output_dir = options.output_dir;
+  plan.recursive = options.recursive;
+  plan.format = options.format;
+  plan.suffix = options.suffix;
+  plan.overwrite = options.overwrite;
+  if (!options.shard.empty()) plan.shard = *parse_shard(options.shard);
+  plan.stop = &stop_requested;
+  return plan;
+}
+
+BatchRunOptions run_options(const BatchCommandOptions& options, const FilterSpec& spec,
+                            const BackendChoice& choice, SplitMode split) {
+  BatchRunOptions run;
+  run.spec = spec;
+  run.load.max_pixels = options.max_pixels;
+  if (options.quality > 0) run.save.quality = options.quality;
+  run.backend = choice;
+  run.split = split;
+  run.stop = &stop_requested;
+  return run;
+}
+
+std::string plural(std::size_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
+// --strips N without --split asks for strips.
+SplitMode requested_split(const BatchCommandOptions& options) {
+  const SplitMode requested = *parse_split_mode(options.split);
+  return requested == SplitMode::automatic && options.backend.strips > 0 ? SplitMode::strips
+                                                                         : requested;
+}
+
+int worker_count(const BackendChoice& choice) {
+  return choice.kind == BackendKind::sequential ? 1 : choice.workers;
+}
+
+std::string describe_workers(const BackendChoice& choice) {
+  const int n = worker_count(choice);
+  switch (choice.kind) {
+    case BackendKind::processes:
+      return std::to_string(n) + " worker process" + (n == 1 ? "" : "es");
+    case BackendKind::threads:
+      return std::to_string(n) + " thread" + (n == 1 ? "" : "s");
+    case BackendKind::sequential:
+      return "this process alone (--seq)";
+  }
+  return "";
+}
+
+void print_plan(const BatchCommandOptions& options, const BatchPlan& plan,
+                const BackendChoice& choice, const SplitDecision& split) {
+  std::cerr << "pblur: " << plural(plan.found, "image") << " found in '" << options.input_dir << "'"
+            << (options.recursive ? " and its subfolders" : "");
+  if (!options.shard.empty()) {
+    std::cerr << "; shard " << options.shard << ": " << plan.work.size() + plan.skipped.size()
+              << " of them";
+  }
+  std::cerr << "\npblur: " << plan.work.size() << " to filter, " << plan.skipped.size()
+            << " skipped (outputs newer than their inputs)\n";
+  if (split.mode == SplitMode::images) {
+    std::cerr << "pblur: split: images: " << describe_workers(choice)
+              << ", each loading, filtering and saving whole images of its own";
+  } else {
+    std::cerr << "pblur: split: strips: one image at a time, cut in strips across "
+              << describe_workers(choice)
+              << ", the next image loading and the last one saving meanwhile";
+  }
+  std::cerr << " (" << split.reason << ")\n";
+}
+
+void print_nothing_to_do(const BatchCommandOptions& options, const BatchPlan& plan) {
+  if (plan.found == 0) {
+    std::cerr << "pblur: no images found in '" << options.input_dir << "'"
+              << (options.recursive ? "" : " (subfolders are searched with --recursive)") << "\n";
+  } else if (!plan.skipped.empty()) {
+    std::cerr << "pblur: every output is newer than its input, so nothing was redone (--overwrite "
+                 "redoes them)\n";
+  }
+}
+
+std::string describe_done(const BatchItem& item, const FileResult& result) {
+  const auto total = result.times.load + result.times.filter + result.times.save;
+  return format_bytes(item.input_bytes) + " -> " + format_bytes(result.output_bytes) + " in " +
+         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(total).count()) +
+         " ms";
+}
+
+std::uint64_t total_input_bytes(const BatchPlan& plan) {
+  return std::accumulate(
+      plan.work.begin(), plan.work.end(), std::uint64_t{0},
+      [](std::uint64_t sum, const BatchItem& item) { return sum + item.input_bytes; });
+}
+
+void run_with_progress(const BatchCommandOptions& options, const BatchRunOptions& run,
+                       ProcessRuntime* runtime, BatchTally& tally) {
+  const BatchPlan& plan = *tally.plan;
+  Progress progress(progress_style(options.quiet), plan.work.size(), total_input_bytes(plan));
+  try {
+    run_batch(plan.work, run, runtime, [&](const FileResult& result) {
+      tally.results.push_back(result);
+      const BatchItem& item = plan.work[result.item];
+      const bool failed = result.status == FileStatus::failed;
+      progress.file_done(item.relative, item.input_bytes, failed ? "" : describe_done(item, result),
+                         failed ? result.reason : "");
+    });
+  } catch (const Interrupted&) {
+    tally.signal = stop_signal.load();
+  }
+  progress.close();
+}
+
+}  // namespace
+
+CLI::App* setup_batch_command(CLI::App& app, BatchCommandOptions& options) {
+  CLI::App* batch = app.add_subcommand(
+      "batch",
+      "Filter every image in INPUT_DIR into OUTPUT_DIR with one pool of workers, with progress; "
+      "a rerun skips what is done");
+  batch->footer(kFooter);
+  batch
+      ->add_option("INPUT_DIR", options.input_dir,
+                   "folder of images (any extension OpenCV reads, in any letter case)")
+      ->required();
+  batch
+      ->add_option("OUTPUT_DIR", options.output_dir,
+                   "folder for the outputs, created if needed; not INPUT_DIR, and not inside it "
+                   "with --recursive")
+      ->required();
+  add_filter_flags(*batch, options.filter);
+  add_backend_flags(*batch, options.backend);
+  add_selection_flags(*batch, options);
+  add_run_flags(*batch, options);
+  require_positionals_unless(app, batch);
+  return batch;
+}
+
+int run_batch_command(const BatchCommandOptions& options) {
+  const auto start = Clock::now();
+  const BackendChoice choice = to_backend_choice(options.backend);
+  const FilterSpec spec = to_filter_spec(options.filter);
+  check_report_path(options.report);
+  // Before any thread exists: the fork server must not inherit one.
+  std::unique_ptr<ProcessRuntime> runtime;
+  if (choice.kind == BackendKind::processes) runtime = std::make_unique<ProcessRuntime>();
+  stop_on_interrupt_signals();
+
+  BatchPlan plan;
+  try {
+    plan = plan_batch(plan_options(options));
+  } catch (const Interrupted&) {
+    print_error("interrupted while looking for images; nothing was written");
+    return interrupted_exit_code();
+  }
+  create_output_folders(options.output_dir, plan);
+  const SplitDecision decision =
+      choose_split(requested_split(options), plan.work, worker_count(choice));
+  const SplitMode split = decision.mode;
+  if (options.verbose) print_plan(options, plan, choice, decision);
+
+  BatchTally tally{options.input_dir, options.output_dir, &plan, {}, split, choice, {}, 0};
+  if (!plan.work.empty()) {
+    run_with_progress(options, run_options(options, spec, choice, split), runtime.get(), tally);
+  }
+  tally.elapsed = Clock::now() - start;
+  if (!options.quiet && plan.work.empty()) print_nothing_to_do(options, plan);
+  print_summary(tally, options.quiet, options.verbose);
+  if (!options.report.empty()) write_json_report(options.report, tally);
+  if (tally.signal != 0) return interrupted_exit_code();
+  return tally.count(FileStatus::failed) > 0 ? kSomeFailed : kSuccess;
+}
+
+}  // namespace pblur::cli

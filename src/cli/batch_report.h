@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/batch_plan.h"
+#include "core/batch_runner.h"
+#include "core/filter_backend.h"
+
+namespace pblur::cli {
+
+// What a batch did: the plan, each finished file's result and how the batch ended.
+struct BatchTally {
+  std::string input_dir;
+  std::string output_dir;
+  const BatchPlan* plan = nullptr;
+  std::vector<FileResult> results;  // FileResult::item indexes plan->work; completion order
+  SplitMode split = SplitMode::images;
+  BackendChoice backend;
+  std::chrono::nanoseconds elapsed{0};
+  int signal = 0;  // the signal that interrupted the batch, or 0
+
+  std::size_t count(FileStatus status) const;
+  std::size_t not_started() const;
+  double images_per_second() const;
+};
+
+// The closing lines on stderr: counts, time, images/s and every failure with its reason. With
+// `quiet`, only an interruption is summarised (failures were printed as they happened).
+void print_summary(const BatchTally& tally, bool quiet, bool verbose);
+
+// The same per-file results as JSON, for scripts (format: docs/batch.md). Throws OutputError.
+void write_json_report(const std::filesystem::path& path, const BatchTally& tally);
+
+}  // namespace pblur::cli
