@@ -10,6 +10,8 @@ packages=(
   libcli11-dev       # command-line parsing
   libgtest-dev       # the test suite
   python3-pil        # Pillow: the reference for --filter pil-blur
+  nlohmann-json3-dev # pblur bench --json
+  python3-matplotlib # pblur bench --plot (tools/plot_bench.py, run by /usr/bin/python3)
 )
 
 missing=()
