@@ -21,10 +21,9 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "pblur: blur, denoise and filter images in parallel, with forked worker processes "
-      "over a shared-memory queue or with oneTBB threads; the output is the same bytes "
-      "for every backend, worker count and strip split."};
+  CLI::App app{"pblur: blur, denoise and filter images in parallel, with forked worker processes "
+               "over a shared-memory queue or with oneTBB threads; the output is the same bytes "
+               "for every backend, worker count and strip split."};
   app.set_version_flag("--version", pblur::cli::version_text());
   app.footer(
       "Exit codes: 0 done, 1 filtering failed, 2 bad options, 3 unreadable input, "
