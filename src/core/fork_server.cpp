@@ -118,9 +118,7 @@ void spawn_for(int socket, int signals, const SpawnRequest& request, std::set<pi
   _exit(0);
 }
 
-int pidfd_open(pid_t pid) {
-  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-}
+int pidfd_open(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
 }  // namespace
 
@@ -170,8 +168,7 @@ pid_t ForkServer::spawn(Entry entry, std::uintptr_t argument) {
 void ForkServer::receive_notices(bool wait_for_spawn_reply, pid_t* spawned) {
   while (true) {
     Notice notice;
-    const ssize_t n =
-        recv(socket_, &notice, sizeof notice, wait_for_spawn_reply ? 0 : MSG_DONTWAIT);
+    const ssize_t n = recv(socket_, &notice, sizeof notice, wait_for_spawn_reply ? 0 : MSG_DONTWAIT);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (n != sizeof notice) throw ProcessingError("the worker fork server died");
