@@ -53,7 +53,6 @@ json config_json(const BenchConfigResult& r, const BenchContext& context) {
           {"backend", bench_backend_name(r.config.backend)},
           {"workers", r.config.workers},
           {"group_workers", r.config.group_workers},
-          {"threads", r.config.workers},
           {"repetitions", context.repeat},
           {"iterations", 1},
           {"time_unit", "ms"}};
