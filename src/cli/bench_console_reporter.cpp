@@ -83,6 +83,7 @@ void context_lines(const BenchReport& report, const BenchRunInfo& info, std::ost
               2);
   out << wrap("fork safety: " + c.fork_safety, 2);
   out << wrap("pools: " + c.pool_lifetime, 2);
+  out << wrap("input: " + c.input, 2);
 }
 
 void timing_table(const BenchReport& report, std::ostream& out) {

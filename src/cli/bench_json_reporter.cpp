@@ -43,6 +43,7 @@ json context_json(const BenchReport& report, const BenchRunInfo& info) {
       {"fork_safety", c.fork_safety},
       {"pool_lifetime", c.pool_lifetime},
       {"order", c.order},
+      {"input", c.input},
   };
 }
 

@@ -102,6 +102,9 @@ BenchContext make_context(const cv::Mat& image, const BenchOptions& options) {
   context.pool_lifetime =
       "one worker pool per process configuration and worker count, forked in its first (cold) "
       "run and kept for its warm-up and timed runs; timed runs do not include forking";
+  context.input =
+      "every job starts from the decoded image: in ordinary memory, and for procs-shared in "
+      "shared memory, where pblur decodes an image for that transport";
   context.order =
       "per worker count: one cold run of each configuration, then warm-up rounds, then timed "
       "rounds, each round running seq, threads, procs-shared, procs-copy once";
@@ -157,13 +160,28 @@ void compare_with_baselines(BenchReport& report) {
   }
 }
 
+// The decoded image, and the same pixels in shared memory, where pblur decodes an image for the
+// shared transport: that transport's job then starts without a copy, like pblur's own.
+struct BenchInputs {
+  BenchInputs(const cv::Mat& decoded, SharedArena& arena) : image(decoded) {
+    in_shared_memory.allocator = arena.mat_allocator();
+    decoded.copyTo(in_shared_memory);
+  }
+  const cv::Mat& for_backend(BenchBackend backend) const {
+    return backend == BenchBackend::procs_shared ? in_shared_memory : image;
+  }
+
+  const cv::Mat& image;
+  cv::Mat in_shared_memory;
+};
+
 // Runs the configurations of one worker count, round after round.
 class GroupRun {
  public:
-  GroupRun(ProcessRuntime& runtime, const cv::Mat& image, const BenchOptions& options,
+  GroupRun(ProcessRuntime& runtime, const BenchInputs& inputs, const BenchOptions& options,
            BenchReport& report, cv::Mat& reference, int& done)
       : runtime_(runtime),
-        image_(image),
+        inputs_(inputs),
         options_(options),
         report_(report),
         reference_(reference),
@@ -206,7 +224,7 @@ class GroupRun {
     FilterResult output;
     const auto start = Clock::now();
     try {
-      output = backend.filter(image_, options_.spec);
+      output = backend.filter(inputs_.for_backend(result.config.backend), options_.spec);
     } catch (const ProcessingError& error) {
       result.error = error.what();
       return std::nullopt;
@@ -268,7 +286,7 @@ class GroupRun {
   }
 
   ProcessRuntime& runtime_;
-  const cv::Mat& image_;
+  const BenchInputs& inputs_;
   const BenchOptions& options_;
   BenchReport& report_;
   cv::Mat& reference_;
@@ -370,10 +388,11 @@ BenchReport run_bench(ProcessRuntime& runtime, const cv::Mat& image, const Bench
   validate(options.spec, image.depth());
   BenchReport report;
   report.context = make_context(image, options);
+  const BenchInputs inputs(image, runtime.arena);
   cv::Mat reference;
   int done = 0;
   for (const int workers : report.context.worker_counts) {
-    GroupRun(runtime, image, options, report, reference, done).run(workers);
+    GroupRun(runtime, inputs, options, report, reference, done).run(workers);
   }
   for (BenchConfigResult& result : report.results) summarize(result);
   compare_with_baselines(report);

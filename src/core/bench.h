@@ -106,6 +106,7 @@ struct BenchContext {
   std::string fork_safety;           // how forking and oneTBB threads are kept apart
   std::string pool_lifetime;         // when worker pools are made and what the cold run includes
   std::string order;                 // how runs are interleaved
+  std::string input;                 // where each job's input image lies
 };
 
 struct BenchProgress {
