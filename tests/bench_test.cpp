@@ -2,12 +2,12 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "bench_test_runtime.h"
 #include "core/errors.h"
+#include "core/process_backend.h"
 
 namespace pblur {
 namespace {
@@ -157,21 +157,18 @@ TEST(Bench, BadOptionsAreUsageErrors) {
   EXPECT_THROW(run_bench(bench_test_runtime(), image, options), UsageError);
 }
 
-void touch_64_mib(std::uintptr_t) {
-  const std::size_t bytes = std::size_t{64} << 20;
-  auto* memory = static_cast<volatile char*>(std::malloc(bytes));
-  for (std::size_t i = 0; i < bytes; i += 4096) memory[i] = 1;
-  std::free(const_cast<char*>(memory));
-}
-
-TEST(ForkServerPeakMemory, TheLargestPeakOfExitedWorkersIsReportedOnce) {
-  ForkServer& server = bench_test_runtime().server;
-  server.take_largest_peak_rss_kb();
-  const pid_t worker = server.spawn(touch_64_mib, 0);
-  while (!server.exit_status(worker)) std::this_thread::sleep_for(milliseconds(1));
-  server.forget(worker);
-  EXPECT_GE(server.take_largest_peak_rss_kb(), 64 * 1024);
-  EXPECT_EQ(server.take_largest_peak_rss_kb(), 0);
+TEST(ProcessBackendPeakMemory, AWorkerCountsTheSharedPagesItReadAndWrote) {
+  const cv::Mat image = noise_image(3000, 3000);
+  const long image_kb = static_cast<long>(image.total() * image.elemSize() / 1024);
+  FilterSpec spec;
+  spec.sigma = 1.0;
+  for (const Transport transport : {Transport::shared, Transport::copy}) {
+    ProcessBackendOptions options;
+    options.transport = transport;
+    ProcessBackend backend(bench_test_runtime(), options);
+    const FilterResult result = backend.filter(image, spec);
+    EXPECT_GE(result.workers_peak_rss_kb, 2 * image_kb) << transport_name(transport);
+  }
 }
 
 }  // namespace

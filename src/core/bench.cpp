@@ -193,7 +193,6 @@ class GroupRun {
     if (report_.context.repeat == 0) report_.context.repeat = 5;  // the reference failed
     for (int i = 0; i < report_.context.warmup; ++i) round(Stage::warmup);
     for (int i = 0; i < report_.context.repeat; ++i) round(Stage::timed);
-    release_pools();
   }
 
  private:
@@ -238,6 +237,7 @@ class GroupRun {
     sample.phases = output.times;
     sample.queue_bytes = output.queue_bytes;
     sample.workers_replaced = output.workers_replaced;
+    sample.workers_peak_rss_kb = output.workers_peak_rss_kb;
     if (corrupt_requested(result.config.backend)) flip_one_pixel(output.image);
     check(result, output.image);
     if (!result.ok()) return std::nullopt;
@@ -257,6 +257,7 @@ class GroupRun {
 
   void record(BenchConfigResult& result, const BenchSample& sample, Stage stage) {
     result.parent_peak_rss_kb = std::max(result.parent_peak_rss_kb, sample.parent_peak_rss_kb);
+    result.workers_peak_rss_kb = std::max(result.workers_peak_rss_kb, sample.workers_peak_rss_kb);
     if (stage == Stage::cold) result.cold = sample;
     if (stage == Stage::timed) result.samples.push_back(sample);
     if (report_.context.repeat == 0 && result.config.backend == BenchBackend::sequential) {
@@ -271,18 +272,6 @@ class GroupRun {
                           (1 + report_.context.warmup + report_.context.repeat);
     const int total = per_group * static_cast<int>(report_.context.worker_counts.size());
     options_.on_progress(BenchProgress{done_, std::max(total, done_), config});
-  }
-
-  // Stops each pool in turn and keeps the largest peak memory of its workers.
-  void release_pools() {
-    runtime_.server.take_largest_peak_rss_kb();
-    for (Runner& runner : runners_) {
-      runner.backend.reset();
-      BenchConfigResult& result = report_.results[runner.result];
-      if (is_process_backend(result.config.backend)) {
-        result.workers_peak_rss_kb = runtime_.server.take_largest_peak_rss_kb();
-      }
-    }
   }
 
   ProcessRuntime& runtime_;

@@ -43,7 +43,8 @@ struct BenchSample {
   PhaseTimes phases;
   std::uint64_t queue_bytes = 0;
   int workers_replaced = 0;
-  long parent_peak_rss_kb = 0;  // pblur's own process during this run
+  long parent_peak_rss_kb = 0;   // pblur's own process during this run
+  long workers_peak_rss_kb = 0;  // processes: the largest a worker reported after a strip
 };
 
 struct DurationStats {
@@ -70,7 +71,9 @@ struct BenchConfigResult {
   DurationStats collect;
   std::uint64_t queue_bytes = 0;  // of the last timed run
   long parent_peak_rss_kb = 0;    // the largest over all runs, cold included
-  long workers_peak_rss_kb = 0;   // processes: the largest worker's, over the pool's life
+  // Processes: the largest peak resident set a worker reported, counting the shared pages it
+  // had touched (the image strips it read and wrote).
+  long workers_peak_rss_kb = 0;
   // Medians against the sequential reference of the same group.
   double speedup = 0;         // of the whole job
   double filter_speedup = 0;  // of the filter phase

@@ -3,19 +3,16 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <set>
 #include <system_error>
-#include <utility>
 
 #include "core/errors.h"
 
@@ -33,8 +30,6 @@ struct Notice {
   NoticeKind kind;
   std::int32_t pid;    // spawned: -errno if the fork failed
   std::int32_t value;  // exited: wait status
-  std::int32_t unused;
-  std::int64_t peak_rss_kb;  // exited: the worker's ru_maxrss
 };
 
 // Exit status of a worker whose entry threw instead of returning.
@@ -59,19 +54,18 @@ void die_with_parent(pid_t parent) {
   _exit(0);
 }
 
-void send_notice(int socket, NoticeKind kind, pid_t pid, int value, long peak_rss_kb = 0) {
-  const Notice notice{kind, pid, value, 0, peak_rss_kb};
+void send_notice(int socket, NoticeKind kind, pid_t pid, int value) {
+  const Notice notice{kind, pid, value};
   while (send(socket, &notice, sizeof notice, MSG_NOSIGNAL) < 0 && errno == EINTR) {
   }
 }
 
 void report_exits(int socket, std::set<pid_t>& children) {
   int status = 0;
-  rusage usage{};
   pid_t pid;
-  while ((pid = wait4(-1, &status, WNOHANG, &usage)) > 0) {
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
     children.erase(pid);
-    send_notice(socket, NoticeKind::exited, pid, status, usage.ru_maxrss);
+    send_notice(socket, NoticeKind::exited, pid, status);
   }
 }
 
@@ -177,7 +171,6 @@ void ForkServer::receive_notices(bool wait_for_spawn_reply, pid_t* spawned) {
       return;
     }
     workers_[notice.pid].status = notice.value;
-    largest_peak_rss_kb_ = std::max(largest_peak_rss_kb_, static_cast<long>(notice.peak_rss_kb));
   }
 }
 
@@ -194,11 +187,6 @@ void ForkServer::signal(pid_t worker, int signal) {
   if (it->second.pidfd >= 0) {
     syscall(SYS_pidfd_send_signal, it->second.pidfd, signal, nullptr, 0);
   }
-}
-
-long ForkServer::take_largest_peak_rss_kb() {
-  receive_notices(false, nullptr);
-  return std::exchange(largest_peak_rss_kb_, 0);
 }
 
 void ForkServer::forget(pid_t worker) {

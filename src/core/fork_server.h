@@ -36,10 +36,6 @@ class ForkServer {
   // Sends `signal` to a worker that has not been reported as exited. Safe from pid reuse.
   void signal(pid_t worker, int signal);
 
-  // The largest peak resident set size (ru_maxrss, KiB) of the workers whose exits were seen
-  // since the last call, then starts over; 0 if none exited.
-  long take_largest_peak_rss_kb();
-
   // Stops tracking a worker whose exit has been seen.
   void forget(pid_t worker);
 
@@ -56,7 +52,6 @@ class ForkServer {
   int socket_ = -1;
   pid_t server_pid_ = -1;
   std::map<pid_t, Tracked> workers_;
-  long largest_peak_rss_kb_ = 0;
 };
 
 }  // namespace pblur
