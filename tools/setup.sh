@@ -10,7 +10,8 @@ packages=(
   libcli11-dev       # command-line parsing
   libgtest-dev       # the test suite
   python3-pil        # Pillow: the reference for --filter pil-blur
-  nlohmann-json3-dev # pblur batch --report writes JSON; its tests read it
+  nlohmann-json3-dev # JSON: pblur batch --report, pblur bench --json
+  python3-matplotlib # pblur bench --plot (tools/plot_bench.py, run by /usr/bin/python3)
   libvips-tools      # tools/bench_batch.sh: the `xargs vips gaussblur` baseline
   bc                 # tools/bench_batch.sh: arithmetic on the timings
 )

@@ -102,19 +102,6 @@ void add_run_flags(CLI::App& batch, BatchCommandOptions& options) {
       ->excludes(quiet);
 }
 
-// INPUT and OUTPUT of `pblur INPUT OUTPUT` become required only when `batch` is absent.
-void require_positionals_unless(CLI::App& app, const CLI::App* batch) {
-  auto required = app.get_options(
-      [](const CLI::Option* option) { return option->get_positional() && option->get_required(); });
-  for (CLI::Option* option : required) option->required(false);
-  app.final_callback([required, batch] {
-    if (batch->parsed()) return;
-    for (const CLI::Option* option : required) {
-      if (option->count() == 0) throw CLI::RequiredError(option->get_name());
-    }
-  });
-}
-
 void check_report_path(const std::string& report) {
   if (report.empty()) return;
   const fs::path path(report);
@@ -264,7 +251,6 @@ CLI::App* setup_batch_command(CLI::App& app, BatchCommandOptions& options) {
   add_backend_flags(*batch, options.backend);
   add_selection_flags(*batch, options);
   add_run_flags(*batch, options);
-  require_positionals_unless(app, batch);
   return batch;
 }
 

@@ -73,6 +73,17 @@ void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
   app.add_flag("-v,--verbose", options.verbose, "print the time of each phase")->excludes(quiet);
 }
 
+void require_files_without_subcommand(CLI::App& app) {
+  std::vector<CLI::Option*> files = {app.get_option("INPUT"), app.get_option("OUTPUT")};
+  for (CLI::Option* file : files) file->required(false);
+  app.final_callback([&app, files] {
+    if (!app.get_subcommands().empty()) return;
+    for (const CLI::Option* file : files) {
+      if (file->count() == 0) throw CLI::RequiredError(file->get_name());
+    }
+  });
+}
+
 int run_filter_command(const FilterCommandOptions& options) {
   const FilterSpec spec = to_filter_spec(options.filter);
   const BackendChoice choice = to_backend_choice(options.backend);

@@ -22,6 +22,10 @@ struct FilterCommandOptions {
 };
 
 void setup_filter_command(CLI::App& app, FilterCommandOptions& options);
+
+// Makes INPUT and OUTPUT required only when no subcommand (batch, bench) is given. CLI11 would
+// otherwise read a subcommand's name as INPUT. Call once every subcommand is set up.
+void require_files_without_subcommand(CLI::App& app);
 int run_filter_command(const FilterCommandOptions& options);
 
 }  // namespace pblur::cli

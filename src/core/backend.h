@@ -33,6 +33,7 @@ struct FilterResult {
   PhaseTimes times;
   std::uint64_t queue_bytes = 0;  // bytes that crossed the queues, both ways
   int workers_replaced = 0;
+  long workers_peak_rss_kb = 0;  // processes: the largest peak resident set a worker reported
 };
 
 // Runs OpenCV single-threaded for its lifetime, so that the parallelism is pblur's alone.

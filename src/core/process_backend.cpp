@@ -6,6 +6,7 @@
 
 #include "core/errors.h"
 #include "core/filters.h"
+#include "core/peak_memory.h"
 #include "core/strip_plan.h"
 
 namespace pblur {
@@ -30,6 +31,7 @@ struct StripTask {
 
 struct StripReport {
   std::int64_t filter_ns;
+  std::int64_t peak_rss_kb;  // the worker's, read after the strip, while its pages are mapped
 };
 
 template <typename T>
@@ -58,7 +60,7 @@ void filter_strip_task(std::span<const std::byte> message, const ResultSender& s
                 task.step);
     filter_strip(task.spec, standalone_rows(image, strip.context_begin, strip.context_end), strip,
                  task.rows, out);
-    const StripReport report{(Clock::now() - start).count()};
+    const StripReport report{(Clock::now() - start).count(), peak_rss_kb()};
     send(bytes_of(report), {});
     return;
   }
@@ -67,7 +69,7 @@ void filter_strip_task(std::span<const std::byte> message, const ResultSender& s
                         const_cast<std::byte*>(pixels.data()));
   cv::Mat out(strip.rows(), task.cols, task.type);
   filter_strip(task.spec, context, strip, task.rows, out);
-  const StripReport report{(Clock::now() - start).count()};
+  const StripReport report{(Clock::now() - start).count(), peak_rss_kb()};
   send(bytes_of(report), std::as_bytes(std::span(out.data, out.total() * out.elemSize())));
 }
 
@@ -99,6 +101,12 @@ std::vector<StripTask> describe_all(const cv::Mat& image, const cv::Mat* output,
 std::string describe_failure(const Strip& strip, std::size_t strips, const std::string& error) {
   return "strip " + std::to_string(strip.index + 1) + " of " + std::to_string(strips) + " (rows " +
          std::to_string(strip.begin) + "-" + std::to_string(strip.end - 1) + ") failed: " + error;
+}
+
+void note_peak(FilterResult& result, std::span<const std::byte> report_bytes) {
+  const auto report = read_header<StripReport>(report_bytes);
+  result.workers_peak_rss_kb =
+      std::max(result.workers_peak_rss_kb, static_cast<long>(report.peak_rss_kb));
 }
 
 StripPlan plan_for(const cv::Mat& image, const FilterSpec& spec, int strips, int workers) {
@@ -171,6 +179,7 @@ FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterSpe
         if (!outcome.ok && failure.empty()) {
           failure = describe_failure(plan[outcome.index], plan.size(), outcome.error);
         }
+        if (outcome.ok) note_peak(result, outcome.result);
       });
   const auto run_time = Clock::now() - run_start;
   if (!failure.empty()) throw ProcessingError(failure);
@@ -214,6 +223,7 @@ FilterResult ProcessBackend::filter_copied(const cv::Mat& image, const FilterSpe
           if (failure.empty()) failure = describe_failure(strip, plan.size(), outcome.error);
           return;
         }
+        note_peak(result, outcome.result);
         const auto pixels = outcome.result.subspan(sizeof(StripReport));
         std::memcpy(result.image.ptr(strip.begin), pixels.data(),
                     std::min(pixels.size(), std::size_t(strip.rows()) * row_bytes));

@@ -1,0 +1,190 @@
+#include "cli/bench_command.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "cli/bench_plot.h"
+#include "cli/bench_reporter.h"
+#include "cli/cli_support.h"
+#include "core/atomic_output.h"
+#include "core/bench.h"
+#include "core/errors.h"
+#include "core/image_io.h"
+#include "core/process_runtime.h"
+
+namespace pblur::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lowercase_extension(const std::string& path) {
+  std::string extension = fs::path(path).extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return extension;
+}
+
+std::string check_plot_extension(const std::string& path) {
+  const std::string extension = lowercase_extension(path);
+  if (extension == ".png" || extension == ".svg") return "";
+  return "the chart is written as PNG or SVG: give a file name ending in .png or .svg";
+}
+
+// Throws OutputError unless a report can be written at `path`.
+void check_report_path(const std::string& path, const char* flag) {
+  if (path.empty()) return;
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) {
+    throw OutputError(std::string(flag) + ": cannot write '" + path + "': folder '" +
+                      folder.string() + "' does not exist");
+  }
+  if (fs::is_directory(target, error)) {
+    throw OutputError(std::string(flag) + ": cannot write '" + path + "': it is a folder");
+  }
+}
+
+void write_report(const BenchReporter& reporter, const BenchReport& report,
+                  const BenchRunInfo& info, const fs::path& path) {
+  std::ostringstream text;
+  reporter.report(report, info, text);
+  const std::string bytes = text.str();
+  write_file_atomically(path, std::as_bytes(std::span(bytes.data(), bytes.size())));
+}
+
+std::string executable_path() {
+  std::error_code error;
+  const fs::path path = fs::read_symlink("/proc/self/exe", error);
+  return error ? "pblur" : path.string();
+}
+
+// A JSON file for the plot when --json was not given, removed when this goes.
+class TemporaryJson {
+ public:
+  TemporaryJson() {
+    std::string name = (fs::temp_directory_path() / "pblur-bench-XXXXXX.json").string();
+    const int fd = mkstemps(name.data(), 5);
+    if (fd < 0)
+      throw OutputError("cannot create a temporary file: " + std::string(std::strerror(errno)));
+    close(fd);
+    path_ = name;
+  }
+  ~TemporaryJson() { unlink(path_.c_str()); }
+  TemporaryJson(const TemporaryJson&) = delete;
+  TemporaryJson& operator=(const TemporaryJson&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// "run 12 of 132: threads with 2 workers" on one line of a terminal, rewritten in place.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool shown) : shown_(shown) {}
+  ~ProgressLine() { clear(); }
+
+  void update(const BenchProgress& progress) {
+    if (!shown_) return;
+    std::cerr << "\r\033[Kpblur bench: run " << progress.done << " of " << progress.total << ": "
+              << describe_bench_config(progress.config) << std::flush;
+    drawn_ = true;
+  }
+
+  void clear() {
+    if (drawn_) std::cerr << "\r\033[K" << std::flush;
+    drawn_ = false;
+  }
+
+ private:
+  bool shown_;
+  bool drawn_ = false;
+};
+
+void write_outputs(const BenchCommandOptions& options, const BenchReport& report,
+                   const BenchRunInfo& info) {
+  if (!options.json.empty()) write_report(*make_json_reporter(), report, info, options.json);
+  if (!options.csv.empty()) write_report(*make_csv_reporter(), report, info, options.csv);
+  if (options.plot.empty()) return;
+  if (!options.json.empty()) return plot_bench(options.json, options.plot);
+  const TemporaryJson json;
+  write_report(*make_json_reporter(), report, info, json.path());
+  plot_bench(json.path(), options.plot);
+}
+
+int report_errors(const BenchReport& report) {
+  for (const BenchConfigResult& result : report.results) {
+    if (!result.ok()) print_error(describe_bench_config(result.config) + ": " + result.error);
+  }
+  return report.ok() ? kSuccess : kProcessingFailed;
+}
+
+}  // namespace
+
+CLI::App* setup_bench_command(CLI::App& app, BenchCommandOptions& options) {
+  CLI::App* bench = app.add_subcommand(
+      "bench",
+      "Benchmark forked worker processes (shared and copy transports) against oneTBB threads "
+      "and the sequential reference on one image, checking every output against --seq.");
+  bench->add_option("IMAGE", options.input, "image to filter (decoded once, before timing)")
+      ->required();
+  add_filter_flags(*bench, options.filter);
+  bench
+      ->add_option("--workers", options.workers,
+                   "worker counts, e.g. 1,2,4 (default: 1, 2, 4 ... up to twice the usable CPUs)")
+      ->delimiter(',')
+      ->check(CLI::Range(1, kMaxWorkers));
+  bench
+      ->add_option("--repeat", options.repeat,
+                   "timed runs per configuration (default: at least 5, enough for about 3 s of "
+                   "sequential filtering per worker count)")
+      ->check(CLI::Range(1, 1000));
+  bench->add_option("--warmup", options.warmup, "untimed runs per configuration after the cold one")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  bench->add_option("--json", options.json, "write every run and the statistics as JSON to FILE");
+  bench->add_option("--csv", options.csv, "write one row per configuration as CSV to FILE");
+  bench
+      ->add_option("--plot", options.plot,
+                   "draw time and speedup against workers to FILE (.png or .svg; needs "
+                   "python3-matplotlib)")
+      ->check(CLI::Validator(check_plot_extension, "FILE.png|FILE.svg"));
+  bench->add_flag("-q,--quiet", options.quiet, "no progress line on stderr");
+  bench->footer(
+      "Exit codes: 0 done, 1 a backend failed or its output differed from --seq, 2 bad options, "
+      "3 unreadable image, 4 a report or chart cannot be written.");
+  return bench;
+}
+
+int run_bench_command(const BenchCommandOptions& options) {
+  ProcessRuntime runtime;  // before any thread: the fork server must not inherit one
+  BenchOptions bench;
+  bench.spec = to_filter_spec(options.filter);
+  bench.worker_counts = options.workers;
+  bench.repeat = options.repeat;
+  bench.warmup = options.warmup;
+  check_report_path(options.json, "--json");
+  check_report_path(options.csv, "--csv");
+  check_report_path(options.plot, "--plot");
+  if (!options.plot.empty()) check_plotting_available();
+  const cv::Mat image = load_image(options.input);
+  validate(bench.spec, image.depth());
+
+  ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
+  bench.on_progress = [&](const BenchProgress& p) { progress.update(p); };
+  const BenchReport report = run_bench(runtime, image, bench);
+  progress.clear();
+
+  const BenchRunInfo info{options.input, executable_path()};
+  make_console_reporter()->report(report, info, std::cout);
+  std::cout.flush();
+  write_outputs(options, report, info);
+  return report_errors(report);
+}
+
+}  // namespace pblur::cli

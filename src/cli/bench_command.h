@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/common_options.h"
+
+namespace pblur::cli {
+
+// `pblur bench IMAGE [options]`: processes against threads on one image.
+struct BenchCommandOptions {
+  std::string input;
+  FilterFlags filter;
+  std::vector<int> workers;  // empty: 1, 2, 4, ... up to twice the usable CPUs
+  int repeat = 0;            // 0: automatic
+  int warmup = 1;
+  std::string json;
+  std::string csv;
+  std::string plot;
+  bool quiet = false;
+};
+
+// Adds the `bench` subcommand to `app` and returns it.
+CLI::App* setup_bench_command(CLI::App& app, BenchCommandOptions& options);
+int run_bench_command(const BenchCommandOptions& options);
+
+}  // namespace pblur::cli

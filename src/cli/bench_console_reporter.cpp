@@ -1,0 +1,171 @@
+#include <cstdio>
+#include <sstream>
+
+#include "cli/bench_reporter.h"
+
+namespace pblur::cli {
+namespace {
+
+constexpr std::size_t kWidth = 100;
+
+// Word-wraps `text` to kWidth columns, continuation lines indented by `indent` spaces.
+std::string wrap(const std::string& text, std::size_t indent) {
+  std::istringstream words(text);
+  std::string word, out, line;
+  while (words >> word) {
+    if (!line.empty() && line.size() + 1 + word.size() > kWidth) {
+      out += line + "\n";
+      line = std::string(indent, ' ');
+    } else if (!line.empty() && line.back() != ' ') {
+      line += ' ';
+    }
+    line += word;
+  }
+  return out + line + "\n";
+}
+
+std::string fixed(double value, int width, int decimals) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%*.*f", width, decimals, value);
+  return text;
+}
+
+std::string right(const std::string& text, int width) {
+  const auto size = static_cast<int>(text.size());
+  return size >= width ? text : std::string(std::size_t(width - size), ' ') + text;
+}
+
+std::string left(const std::string& text, int width) {
+  const auto size = static_cast<int>(text.size());
+  return size >= width ? text : text + std::string(std::size_t(width - size), ' ');
+}
+
+std::string ms(std::chrono::nanoseconds duration, int width) {
+  return fixed(to_ms(duration), width, 1);
+}
+
+std::string mib(double kib, int width) {
+  return fixed(kib / 1024.0, width, 1);
+}
+
+std::string bytes(std::uint64_t count, int width) {
+  if (count < 10 * 1024) return right(std::to_string(count) + " B", width);
+  if (count < 10 * 1024 * 1024) return right(fixed(double(count) / 1024.0, 0, 1) + " KiB", width);
+  return right(fixed(double(count) / (1024.0 * 1024.0), 0, 1) + " MiB", width);
+}
+
+std::string row_label(const BenchConfig& config) {
+  return left(std::string(bench_backend_name(config.backend)), 12) +
+         right(std::to_string(config.workers), 8);
+}
+
+void context_lines(const BenchReport& report, const BenchRunInfo& info, std::ostream& out) {
+  const BenchContext& c = report.context;
+  const MachineInfo& m = c.machine;
+  const char* kChannels[] = {"", "gray", "", "BGR", "BGRA"};
+  const std::string channels = c.image.channels <= 4 ? kChannels[c.image.channels] : "?";
+  out << wrap("pblur bench " + c.pblur_version + ": " + info.image_path + ", " +
+                  std::to_string(c.image.width) + "x" + std::to_string(c.image.height) + " " +
+                  channels + " " + std::to_string(c.image.depth_bits) + "-bit; " + c.filter,
+              2);
+  char load[64];
+  std::snprintf(load, sizeof load, "%.2f %.2f %.2f", m.load_average[0], m.load_average[1],
+                m.load_average[2]);
+  out << wrap("machine: " + m.cpu_model + ", " + std::to_string(m.cores_online) +
+                  " cores online, " + std::to_string(m.usable_cpus) + " usable; load " + load +
+                  "; OpenCV " + c.opencv_version + ", oneTBB " + c.onetbb_version + ", " +
+                  c.build_type + " build",
+              2);
+  out << wrap("runs: " + std::to_string(c.repeat) + " timed" +
+                  (c.repeat_automatic ? " (chosen from the sequential time)" : "") +
+                  " after 1 cold and " + std::to_string(c.warmup) + " warm-up per configuration; " +
+                  c.order,
+              2);
+  out << wrap("fork safety: " + c.fork_safety, 2);
+  out << wrap("pools: " + c.pool_lifetime, 2);
+  out << wrap("input: " + c.input, 2);
+}
+
+void timing_table(const BenchReport& report, std::ostream& out) {
+  out << "\nTimes in ms over the timed runs. job: the whole in-memory job, decoded image to "
+         "filtered image;\nfilter: the filter phase alone.\n";
+  out << std::string(20, ' ') << "      whole job (ms)         filter phase (ms)\n";
+  out << "backend      workers   median     min     max  median     min     max"
+         "  speedup  effic.  procs/thr\n";
+  int group = 0;
+  for (const BenchConfigResult& r : report.results) {
+    if (r.config.group_workers != group && group != 0) out << "\n";
+    group = r.config.group_workers;
+    out << row_label(r.config);
+    if (!r.ok()) {
+      out << "   error: see below\n";
+      continue;
+    }
+    out << ms(r.job.median, 9) << ms(r.job.min, 8) << ms(r.job.max, 8) << ms(r.filter.median, 8)
+        << ms(r.filter.min, 8) << ms(r.filter.max, 8) << fixed(r.speedup, 9, 2)
+        << fixed(r.efficiency, 8, 2)
+        << (r.procs_threads_ratio ? fixed(*r.procs_threads_ratio, 11, 2) : right("-", 11)) << "\n";
+  }
+  out << wrap(
+      "speedup: seq's median job time over this one's, seq measured in the same group; "
+      "effic.: speedup / workers; procs/thr: this median job time over threads' at the "
+      "same worker count (above 1: processes are slower).",
+      0);
+}
+
+std::string optional_ms(std::chrono::nanoseconds value, bool present, int width) {
+  return present ? ms(value, width) : right("-", width);
+}
+
+void phase_table(const BenchReport& report, std::ostream& out) {
+  out << "\nPhases (ms, medians of the timed runs), the cold run, queue traffic and peak memory.\n";
+  out << "backend      workers  cold job    fork    send  filter  collect  queue/run"
+         "  parent MiB  worker MiB\n";
+  int group = 0;
+  for (const BenchConfigResult& r : report.results) {
+    if (r.config.group_workers != group && group != 0) out << "\n";
+    group = r.config.group_workers;
+    out << row_label(r.config);
+    if (!r.ok()) {
+      out << "   error: see below\n";
+      continue;
+    }
+    const bool procs = is_process_backend(r.config.backend);
+    out << optional_ms(r.cold ? r.cold->job : std::chrono::nanoseconds(0), r.cold.has_value(), 10)
+        << optional_ms(r.cold ? r.cold->phases.start_workers : std::chrono::nanoseconds(0),
+                       procs && r.cold, 8)
+        << optional_ms(r.send.median, procs, 8) << ms(r.filter.median, 8)
+        << optional_ms(r.collect.median, procs, 9)
+        << (procs ? bytes(r.queue_bytes, 11) : right("-", 11))
+        << mib(static_cast<double>(r.parent_peak_rss_kb), 12)
+        << (procs ? mib(static_cast<double>(r.workers_peak_rss_kb), 12) : right("-", 12)) << "\n";
+  }
+  out << wrap(std::string("cold job: the first run; fork: forking the workers, in the cold run; "
+                          "parent MiB: pblur's own peak resident memory, ") +
+                  (report.context.parent_peak_per_run ? "the largest over this configuration's runs"
+                                                      : "over its whole life so far") +
+                  "; worker MiB: the largest worker's peak resident memory, counting the shared "
+                  "pages it touched.",
+              0);
+}
+
+class ConsoleReporter : public BenchReporter {
+ public:
+  void report(const BenchReport& report, const BenchRunInfo& info,
+              std::ostream& out) const override {
+    context_lines(report, info, out);
+    timing_table(report, out);
+    phase_table(report, out);
+    for (const BenchConfigResult& r : report.results) {
+      if (!r.ok()) out << wrap("error: " + describe_bench_config(r.config) + ": " + r.error, 2);
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<BenchReporter> make_console_reporter() {
+  return std::make_unique<ConsoleReporter>();
+}
+
+}  // namespace pblur::cli

@@ -1,0 +1,242 @@
+// `pblur bench` run as a user runs it: the built binary, its exit code, its output and files.
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+const std::set<std::string> kConfigsFor12 = {
+    "seq/group:1", "threads/workers:1", "procs-shared/workers:1", "procs-copy/workers:1",
+    "seq/group:2", "threads/workers:2", "procs-shared/workers:2", "procs-copy/workers:2"};
+
+class BenchCommand : public testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* test = testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("pblur_bench_cli_" + std::to_string(getpid()) + "_" + test->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "tmp");
+    cv::Mat image(48, 64, CV_8UC3);
+    cv::RNG rng(11);
+    rng.fill(image, cv::RNG::UNIFORM, 0, 256);
+    ASSERT_TRUE(cv::imwrite((dir_ / "in.png").string(), image));
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs `pblur ARGS` with the environment assignments `env` (e.g. "X=1 "), in the test's
+  // folder, with TMPDIR pointing at its tmp/ subfolder.
+  Outcome pblur(const std::string& args, const std::string& env = "") {
+    const std::string command = "cd '" + dir_.string() + "' && TMPDIR='" + (dir_ / "tmp").string() +
+                                "' " + env + " '" + PBLUR_BINARY + "' " + args +
+                                " > out.txt 2> err.txt";
+    const int status = std::system(command.c_str());
+    Outcome outcome;
+    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    outcome.out = read_file(dir_ / "out.txt");
+    outcome.err = read_file(dir_ / "err.txt");
+    return outcome;
+  }
+
+  static std::string quick() { return "bench in.png --workers 1,2 --repeat 1 --warmup 0 -q "; }
+
+  fs::path dir_;
+};
+
+TEST_F(BenchCommand, JsonAndCsvCarryEveryConfigurationAskedFor) {
+  const Outcome run = pblur(quick() + "--json r.json --csv r.csv");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  const json report = json::parse(read_file(dir_ / "r.json"));
+  EXPECT_EQ(report["context"]["worker_counts"], json({1, 2}));
+  EXPECT_EQ(report["context"]["repetitions"], 1);
+  EXPECT_EQ(report["context"]["image"]["width"], 64);
+  EXPECT_EQ(report["context"]["image"]["height"], 48);
+  std::set<std::string> medians;
+  std::map<std::string, int> timed, cold;
+  for (const json& entry : report["benchmarks"]) {
+    EXPECT_FALSE(entry.contains("error_occurred")) << entry.dump();
+    const std::string name = entry["run_name"];
+    if (entry["run_type"] == "aggregate" && entry["aggregate_name"] == "median") {
+      medians.insert(name);
+      EXPECT_GT(entry["real_time"].get<double>(), 0) << name;
+      EXPECT_GT(entry["speedup"].get<double>(), 0) << name;
+    }
+    if (entry["run_type"] == "iteration") ++(entry["cold"] == true ? cold : timed)[name];
+  }
+  EXPECT_EQ(medians, kConfigsFor12);
+  for (const std::string& name : kConfigsFor12) {
+    EXPECT_EQ(timed[name], 1) << name;
+    EXPECT_EQ(cold[name], 1) << name;
+  }
+  const auto rows = lines_of(read_file(dir_ / "r.csv"));
+  ASSERT_EQ(rows.size(), 9u);
+  EXPECT_EQ(rows[0].rfind("name,backend,workers,group_workers,runs,job_median_ms", 0), 0u);
+  std::set<std::string> names;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    names.insert(rows[i].substr(0, rows[i].find(',')));
+    EXPECT_EQ(std::count(rows[i].begin(), rows[i].end(), ','), 22) << rows[i];
+    EXPECT_EQ(rows[i].back(), ',') << "no error expected: " << rows[i];
+  }
+  EXPECT_EQ(names, kConfigsFor12);
+}
+
+TEST_F(BenchCommand, ConsoleTableFitsOneHundredColumnsAndNamesEveryBackend) {
+  const Outcome run = pblur(quick());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (const std::string& line : lines_of(run.out)) EXPECT_LE(line.size(), 100u) << line;
+  for (const char* needle : {"seq ", "threads ", "procs-shared ", "procs-copy ", "fork safety:",
+                             "pools:", "speedup", "procs/thr", "worker MiB", "OpenCV", "oneTBB"}) {
+    EXPECT_NE(run.out.find(needle), std::string::npos) << needle;
+  }
+}
+
+TEST_F(BenchCommand, AWrongBackendIsReportedAsAMismatch) {
+  const Outcome run = pblur(quick() + "--json r.json --csv r.csv", "PBLUR_BENCH_CORRUPT=threads");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.err,
+            "pblur: error: threads with 1 worker: output differs from --seq in 1 of 3072 pixels, "
+            "the first at x=0 y=0\n"
+            "pblur: error: threads with 2 workers: output differs from --seq in 1 of 3072 pixels, "
+            "the first at x=0 y=0\n");
+  const json report = json::parse(read_file(dir_ / "r.json"));
+  int errors = 0;
+  for (const json& entry : report["benchmarks"]) {
+    if (entry["backend"] != "threads") continue;
+    EXPECT_EQ(entry["error_occurred"], true);
+    EXPECT_FALSE(entry.contains("real_time"));
+    ++errors;
+  }
+  EXPECT_EQ(errors, 2);
+  const std::string csv = read_file(dir_ / "r.csv");
+  EXPECT_NE(csv.find("threads/workers:2,threads,2,2,0,,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\"output differs from --seq in 1 of 3072 pixels"), std::string::npos);
+}
+
+TEST_F(BenchCommand, PlotWritesAPngOrAnSvgAndLeavesNoTemporaryFile) {
+  Outcome run = pblur(quick() + "--plot chart.png");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string png = read_file(dir_ / "chart.png");
+  ASSERT_GT(png.size(), 1000u);
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  run = pblur(quick() + "--plot chart.svg --json r.json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string svg = read_file(dir_ / "chart.svg");
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
+  EXPECT_TRUE(fs::is_empty(dir_ / "tmp"));
+  std::set<std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir_)) files.insert(entry.path().filename());
+  EXPECT_EQ(files, (std::set<std::string>{"chart.png", "chart.svg", "err.txt", "in.png", "out.txt",
+                                          "r.json", "tmp"}));
+}
+
+TEST_F(BenchCommand, PlotWithoutMatplotlibFailsAtOnceAndWritesNothing) {
+  const Outcome run = pblur(quick() + "--plot chart.png --json r.json", "PBLUR_PYTHON=/bin/false");
+  EXPECT_EQ(run.exit_code, 4);
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(run.err,
+            "pblur: error: --plot needs matplotlib, which /bin/false cannot import (Debian package "
+            "python3-matplotlib; tools/setup.sh installs it)\n");
+  EXPECT_FALSE(fs::exists(dir_ / "chart.png"));
+  EXPECT_FALSE(fs::exists(dir_ / "r.json"));
+}
+
+TEST_F(BenchCommand, OptionErrorsAreOneClearLine) {
+  struct Case {
+    std::string args;
+    int exit_code;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"bench", 2, "pblur: error: IMAGE is required (see pblur bench --help)\n"},
+      {"bench in.png --workers 0", 2, "--workers: Value 0 not in range 1 to 256"},
+      {"bench in.png --workers 1,x", 2, "--workers"},
+      {"bench in.png --repeat 0", 2, "--repeat: Value 0 not in range 1 to 1000"},
+      {"bench in.png --warmup -1", 2, "--warmup"},
+      {"bench in.png --plot chart.gif", 2, "give a file name ending in .png or .svg"},
+      {"bench in.png --procs 2", 2, "were not expected: 2 --procs"},
+      {"bench in.png --filter median --ksize 4", 2, "pblur: error: "},
+      {"bench missing.png", 3, "pblur: error: "},
+      {"bench in.png --json no/such/folder/r.json", 4,
+       "pblur: error: --json: cannot write 'no/such/folder/r.json': folder 'no/such/folder' does "
+       "not exist\n"},
+      {"bench in.png --csv tmp", 4, "pblur: error: --csv: cannot write 'tmp': it is a folder\n"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.args);
+    const Outcome run = pblur(c.args);
+    EXPECT_EQ(run.exit_code, c.exit_code);
+    EXPECT_EQ(run.out, "");
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    EXPECT_NE(run.err.find(c.message), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.rfind("pblur: error: ", 0), 0u) << run.err;
+  }
+}
+
+TEST_F(BenchCommand, HelpAndTheFilterCommandStillWork) {
+  Outcome run = pblur("bench --help");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("pblur bench [OPTIONS] IMAGE"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("--workers"), std::string::npos);
+  run = pblur("in.png out.png --threads 2");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(fs::exists(dir_ / "out.png"));
+  run = pblur("in.png");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "pblur: error: OUTPUT is required (see pblur --help)\n");
+  run = pblur("--help");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("bench"), std::string::npos);
+}
+
+TEST_F(BenchCommand, CompareScriptListsEveryConfigurationOfTwoRuns) {
+  ASSERT_EQ(pblur(quick() + "--json a.json").exit_code, 0);
+  ASSERT_EQ(pblur(quick() + "--json b.json").exit_code, 0);
+  const std::string command = "/usr/bin/python3 '" PBLUR_SOURCE_DIR "/tools/compare_bench.py' '" +
+                              (dir_ / "a.json").string() + "' '" + (dir_ / "b.json").string() +
+                              "' > '" + (dir_ / "compare.txt").string() + "'";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const std::string text = read_file(dir_ / "compare.txt");
+  for (const std::string& name : kConfigsFor12) {
+    EXPECT_NE(text.find(name + " "), std::string::npos) << text;
+  }
+  EXPECT_NE(text.find("%"), std::string::npos);
+  EXPECT_EQ(text.find("only in"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,175 @@
+#include "core/bench.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include <gtest/gtest.h>
+
+#include "bench_test_runtime.h"
+#include "core/errors.h"
+#include "core/process_backend.h"
+
+namespace pblur {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::nanoseconds;
+
+cv::Mat noise_image(int width, int height) {
+  cv::Mat image(height, width, CV_8UC3);
+  cv::RNG rng(7);
+  rng.fill(image, cv::RNG::UNIFORM, 0, 256);
+  return image;
+}
+
+BenchOptions small_bench() {
+  BenchOptions options;
+  options.spec.sigma = 3.0;
+  options.worker_counts = {2, 1};
+  options.repeat = 2;
+  options.warmup = 1;
+  return options;
+}
+
+// Sets an environment variable for the lifetime of this object.
+class ScopedEnvironment {
+ public:
+  ScopedEnvironment(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
+  ~ScopedEnvironment() { unsetenv(name_); }
+
+ private:
+  const char* name_;
+};
+
+TEST(BenchWorkerCounts, PowersOfTwoUpToTwiceTheCoresWithTheCoresThemselves) {
+  EXPECT_EQ(default_worker_counts(1), (std::vector<int>{1, 2}));
+  EXPECT_EQ(default_worker_counts(2), (std::vector<int>{1, 2, 4}));
+  EXPECT_EQ(default_worker_counts(6), (std::vector<int>{1, 2, 4, 6, 8, 12}));
+  EXPECT_EQ(default_worker_counts(16), (std::vector<int>{1, 2, 4, 8, 16, 32}));
+}
+
+TEST(BenchStatistics, MedianMinAndMax) {
+  const DurationStats odd = duration_stats({nanoseconds(5), nanoseconds(1), nanoseconds(9)});
+  EXPECT_EQ(odd.median, nanoseconds(5));
+  EXPECT_EQ(odd.min, nanoseconds(1));
+  EXPECT_EQ(odd.max, nanoseconds(9));
+  const DurationStats even =
+      duration_stats({nanoseconds(8), nanoseconds(2), nanoseconds(4), nanoseconds(100)});
+  EXPECT_EQ(even.median, nanoseconds(6));
+  EXPECT_EQ(even.min, nanoseconds(2));
+  EXPECT_EQ(even.max, nanoseconds(100));
+}
+
+TEST(BenchStatistics, AutomaticRepeatGivesAboutThreeSecondsPerGroupWithinFiveToFifty) {
+  EXPECT_EQ(automatic_repeat(milliseconds(2000)), 5);
+  EXPECT_EQ(automatic_repeat(milliseconds(100)), 30);
+  EXPECT_EQ(automatic_repeat(milliseconds(1)), 50);
+}
+
+TEST(BenchCheck, SameBytesPassAndAFlippedPixelIsFoundAndPlaced) {
+  const cv::Mat reference = noise_image(8, 6);
+  EXPECT_EQ(compare_with_reference(reference, reference.clone()), "");
+  cv::Mat changed = reference.clone();
+  changed.at<cv::Vec3b>(2, 3)[1] ^= 4;
+  changed.at<cv::Vec3b>(5, 0)[0] ^= 1;
+  EXPECT_EQ(compare_with_reference(reference, changed),
+            "output differs from --seq in 2 of 48 pixels, the first at x=3 y=2");
+  EXPECT_NE(compare_with_reference(reference, reference.rowRange(0, 5).clone()), "");
+}
+
+TEST(Bench, RunsEveryConfigurationInGroupsAndChecksThemAll) {
+  const cv::Mat image = noise_image(64, 48);
+  const BenchReport report = run_bench(bench_test_runtime(), image, small_bench());
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report.context.worker_counts, (std::vector<int>{1, 2}));
+  EXPECT_EQ(report.context.repeat, 2);
+  EXPECT_FALSE(report.context.repeat_automatic);
+  EXPECT_EQ(report.context.image.width, 64);
+  EXPECT_EQ(report.context.filter, "gaussian sigma=3 ksize=19 border=reflect101");
+  ASSERT_EQ(report.results.size(), 8u);
+  std::size_t i = 0;
+  for (const int group : {1, 2}) {
+    for (const BenchBackend backend : kBenchBackends) {
+      const BenchConfigResult& r = report.results[i++];
+      SCOPED_TRACE(std::string(bench_backend_name(backend)) + " " + std::to_string(group));
+      EXPECT_EQ(r.config.backend, backend);
+      EXPECT_EQ(r.config.group_workers, group);
+      EXPECT_EQ(r.config.workers, backend == BenchBackend::sequential ? 1 : group);
+      EXPECT_EQ(r.samples.size(), 2u);
+      ASSERT_TRUE(r.cold.has_value());
+      EXPECT_GT(r.job.median.count(), 0);
+      EXPECT_LE(r.job.min, r.job.median);
+      EXPECT_LE(r.job.median, r.job.max);
+      EXPECT_GT(r.speedup, 0);
+      EXPECT_DOUBLE_EQ(r.efficiency, r.speedup / r.config.workers);
+      EXPECT_GT(r.parent_peak_rss_kb, 0);
+      EXPECT_EQ(r.procs_threads_ratio.has_value(), is_process_backend(backend));
+    }
+  }
+}
+
+TEST(Bench, ProcessesReportStartUpQueueTrafficAndWorkerMemory) {
+  const cv::Mat image = noise_image(64, 48);
+  const BenchReport report = run_bench(bench_test_runtime(), image, small_bench());
+  ASSERT_TRUE(report.ok());
+  const std::uint64_t image_bytes = image.total() * image.elemSize();
+  const BenchConfigResult* shared = report.find(BenchBackend::procs_shared, 2);
+  const BenchConfigResult* copy = report.find(BenchBackend::procs_copy, 2);
+  const BenchConfigResult* threads = report.find(BenchBackend::threads, 2);
+  ASSERT_TRUE(shared && copy && threads);
+  EXPECT_GT(shared->cold->phases.start_workers.count(), 0);
+  EXPECT_EQ(shared->samples[0].phases.start_workers.count(), 0);  // the pool is kept
+  EXPECT_GT(shared->queue_bytes, 0u);
+  EXPECT_LT(shared->queue_bytes, image_bytes);    // strip descriptors only
+  EXPECT_GE(copy->queue_bytes, 2 * image_bytes);  // pixels out and back
+  EXPECT_GT(shared->workers_peak_rss_kb, 0);
+  EXPECT_GT(copy->workers_peak_rss_kb, 0);
+  EXPECT_EQ(threads->workers_peak_rss_kb, 0);
+  EXPECT_EQ(threads->queue_bytes, 0u);
+}
+
+TEST(Bench, AFlippedPixelIsReportedAsAnErrorNotATiming) {
+  const ScopedEnvironment corrupt(kBenchCorruptVariable, "procs-copy");
+  const cv::Mat image = noise_image(64, 48);
+  const BenchReport report = run_bench(bench_test_runtime(), image, small_bench());
+  EXPECT_FALSE(report.ok());
+  for (const BenchConfigResult& r : report.results) {
+    SCOPED_TRACE(bench_backend_name(r.config.backend));
+    if (r.config.backend != BenchBackend::procs_copy) {
+      EXPECT_TRUE(r.ok()) << r.error;
+      continue;
+    }
+    EXPECT_EQ(r.error, "output differs from --seq in 1 of 3072 pixels, the first at x=0 y=0");
+    EXPECT_TRUE(r.samples.empty());
+    EXPECT_FALSE(r.cold.has_value());
+    EXPECT_EQ(r.job.median.count(), 0);
+  }
+}
+
+TEST(Bench, BadOptionsAreUsageErrors) {
+  const cv::Mat image = noise_image(16, 16);
+  BenchOptions options = small_bench();
+  options.worker_counts = {1, 0};
+  EXPECT_THROW(run_bench(bench_test_runtime(), image, options), UsageError);
+  options.worker_counts = {1};
+  options.spec.kind = FilterKind::median;
+  options.spec.ksize = 4;
+  EXPECT_THROW(run_bench(bench_test_runtime(), image, options), UsageError);
+}
+
+TEST(ProcessBackendPeakMemory, AWorkerCountsTheSharedPagesItReadAndWrote) {
+  const cv::Mat image = noise_image(3000, 3000);
+  const long image_kb = static_cast<long>(image.total() * image.elemSize() / 1024);
+  FilterSpec spec;
+  spec.sigma = 1.0;
+  for (const Transport transport : {Transport::shared, Transport::copy}) {
+    ProcessBackendOptions options;
+    options.transport = transport;
+    ProcessBackend backend(bench_test_runtime(), options);
+    const FilterResult result = backend.filter(image, spec);
+    EXPECT_GE(result.workers_peak_rss_kb, 2 * image_kb) << transport_name(transport);
+  }
+}
+
+}  // namespace
+}  // namespace pblur
