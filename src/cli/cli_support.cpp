@@ -1,6 +1,5 @@
 #include "cli/cli_support.h"
 
-#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -17,13 +16,6 @@ namespace pblur::cli {
 std::string version_text() {
   return std::string("pblur ") + PBLUR_VERSION + " (OpenCV " + CV_VERSION + ", oneTBB " +
          TBB_VERSION_STRING + ")";
-}
-
-int usable_cpus() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return CPU_COUNT(&set);
-  const long online = sysconf(_SC_NPROCESSORS_ONLN);
-  return online > 0 ? static_cast<int>(online) : 1;
 }
 
 void print_error(std::string_view message) {

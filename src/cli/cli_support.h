@@ -21,9 +21,6 @@ enum ExitCode : int {
 // "pblur 0.1.0 (OpenCV 4.6.0, oneTBB 2021.8.0)"
 std::string version_text();
 
-// Usable CPUs: those this process may run on.
-int usable_cpus();
-
 // Prints "pblur: error: <message>" on stderr.
 void print_error(std::string_view message);
 

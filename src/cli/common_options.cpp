@@ -2,6 +2,7 @@
 
 #include "cli/cli_support.h"
 #include "core/errors.h"
+#include "core/machine_info.h"
 
 namespace pblur::cli {
 
@@ -61,7 +62,7 @@ BackendChoice to_backend_choice(const BackendFlags& flags) {
     choice.workers = flags.threads;
   } else {
     choice.kind = BackendKind::processes;
-    choice.workers = flags.procs > 0 ? flags.procs : usable_cpus();
+    choice.workers = flags.procs > 0 ? flags.procs : usable_cpu_count();
   }
   choice.transport = *parse_transport(flags.transport);
   choice.strips = flags.strips;

@@ -49,7 +49,12 @@ void filter_strip(const FilterSpec& spec, const cv::Mat& context, const Strip& s
     pil_blur_rows(context, strip.context_begin, image_rows, strip.begin, strip.end, out);
     return;
   }
-  cv::Mat filtered;
+  if (strip.context_begin == strip.begin && strip.context_end == strip.end) {
+    apply_opencv_filter(spec, context, out);  // no context rows to drop: straight into place
+    return;
+  }
+  // Kept from one strip to the next: a fresh buffer each time costs its page faults again.
+  thread_local cv::Mat filtered;
   apply_opencv_filter(spec, context, filtered);
   const int skip = strip.begin - strip.context_begin;
   filtered.rowRange(skip, skip + strip.rows()).copyTo(out);
