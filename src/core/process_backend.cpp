@@ -1,5 +1,7 @@
 #include "core/process_backend.h"
 
+#include <sys/mman.h>
+
 #include <cstring>
 #include <string>
 #include <vector>
@@ -47,6 +49,15 @@ T read_header(std::span<const std::byte> bytes) {
   return value;
 }
 
+// Maps the shared pages under `rows` into this process in one call rather than one page fault
+// at a time; a hint, so a kernel without it (before Linux 5.14) changes nothing.
+void map_in_advance(const cv::Mat& rows, int advice) {
+  const auto page = reinterpret_cast<std::uintptr_t>(rows.data) & ~std::uintptr_t{4095};
+  const std::size_t length =
+      reinterpret_cast<std::uintptr_t>(rows.data) - page + std::size_t(rows.rows) * rows.step[0];
+  madvise(reinterpret_cast<void*>(page), length, advice);
+}
+
 // Runs in a worker process.
 void filter_strip_task(std::span<const std::byte> message, const ResultSender& send) {
   const auto task = read_header<StripTask>(message);
@@ -58,8 +69,10 @@ void filter_strip_task(std::span<const std::byte> message, const ResultSender& s
     cv::Mat out(strip.rows(), task.cols, task.type,
                 reinterpret_cast<uchar*>(task.target) + std::size_t(strip.begin) * task.step,
                 task.step);
-    filter_strip(task.spec, standalone_rows(image, strip.context_begin, strip.context_end), strip,
-                 task.rows, out);
+    const cv::Mat context = standalone_rows(image, strip.context_begin, strip.context_end);
+    map_in_advance(context, MADV_POPULATE_READ);
+    map_in_advance(out, MADV_POPULATE_WRITE);
+    filter_strip(task.spec, context, strip, task.rows, out);
     const StripReport report{(Clock::now() - start).count(), peak_rss_kb()};
     send(bytes_of(report), {});
     return;
