@@ -13,28 +13,12 @@ CPU, versions) are listed first, since they make the comparison unfair.
 Exit status: 0 compared, 1 a report cannot be read, 2 usage.
 """
 
-import json
 import sys
 
-PROGRAM = "compare_bench.py"
+from bench_report import fail, load
+
 SAME_CONTEXT = ["cpu_model", "cores_online", "num_cpus", "filter", "image", "pblur_version",
                 "opencv_version", "onetbb_version", "library_build_type"]
-
-
-def fail(message, status=1):
-    print(f"{PROGRAM}: error: {message}", file=sys.stderr)
-    sys.exit(status)
-
-
-def load(path):
-    try:
-        with open(path, encoding="utf-8") as file:
-            report = json.load(file)
-    except (OSError, ValueError) as error:
-        fail(f"cannot read '{path}': {error}")
-    if not isinstance(report, dict) or "context" not in report or "benchmarks" not in report:
-        fail(f"'{path}' is not a pblur bench JSON report")
-    return report
 
 
 def medians(report):

@@ -16,34 +16,18 @@ python3-matplotlib (tools/setup.sh installs it). The chart appears whole or not 
 Exit status: 0 drawn, 1 bad report, unwritable output or matplotlib missing, 2 usage.
 """
 
-import json
 import os
 import sys
 import tempfile
 
-PROGRAM = "plot_bench.py"
+from bench_report import fail, load
+
 BACKENDS = [  # name in the report, label, colour, marker
     ("threads", "oneTBB threads", "#1f77b4", "o"),
     ("procs-shared", "processes, shared memory", "#d62728", "s"),
     ("procs-copy", "processes, pixels through the queue", "#ff7f0e", "^"),
 ]
 FORMATS = {".png": "png", ".svg": "svg"}
-
-
-def fail(message, status=1):
-    print(f"{PROGRAM}: error: {message}", file=sys.stderr)
-    sys.exit(status)
-
-
-def load_report(path):
-    try:
-        with open(path, encoding="utf-8") as file:
-            report = json.load(file)
-    except (OSError, ValueError) as error:
-        fail(f"cannot read '{path}': {error}")
-    if not isinstance(report, dict) or "context" not in report or "benchmarks" not in report:
-        fail(f"'{path}' is not a pblur bench JSON report")
-    return report
 
 
 def aggregates(report):
@@ -169,7 +153,7 @@ def main(argv):
     if os.path.splitext(output)[1].lower() not in FORMATS:
         fail(f"'{output}': give a file name ending in .png or .svg", 2)
     try:
-        draw(load_report(report_path), output)
+        draw(load(report_path), output)
     except (KeyError, TypeError, IndexError) as error:
         fail(f"'{report_path}' is not a pblur bench JSON report (at {error})")
     return 0

@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <functional>
 #include <sstream>
 
 #include "cli/bench_reporter.h"
@@ -86,26 +87,35 @@ void context_lines(const BenchReport& report, const BenchRunInfo& info, std::ost
   out << wrap("input: " + c.input, 2);
 }
 
+// One row per configuration, a blank line between worker counts; `numbers` writes the rest of
+// the row of a configuration that ran.
+void for_each_row(const BenchReport& report, std::ostream& out,
+                  const std::function<void(const BenchConfigResult&)>& numbers) {
+  int group = 0;
+  for (const BenchConfigResult& r : report.results) {
+    if (r.config.group_workers != group && group != 0) out << "\n";
+    group = r.config.group_workers;
+    out << row_label(r.config);
+    if (r.ok()) {
+      numbers(r);
+    } else {
+      out << "   error: see below\n";
+    }
+  }
+}
+
 void timing_table(const BenchReport& report, std::ostream& out) {
   out << "\nTimes in ms over the timed runs. job: the whole in-memory job, decoded image to "
          "filtered image;\nfilter: the filter phase alone.\n";
   out << std::string(20, ' ') << "      whole job (ms)         filter phase (ms)\n";
   out << "backend      workers   median     min     max  median     min     max"
          "  speedup  effic.  procs/thr\n";
-  int group = 0;
-  for (const BenchConfigResult& r : report.results) {
-    if (r.config.group_workers != group && group != 0) out << "\n";
-    group = r.config.group_workers;
-    out << row_label(r.config);
-    if (!r.ok()) {
-      out << "   error: see below\n";
-      continue;
-    }
+  for_each_row(report, out, [&](const BenchConfigResult& r) {
     out << ms(r.job.median, 9) << ms(r.job.min, 8) << ms(r.job.max, 8) << ms(r.filter.median, 8)
         << ms(r.filter.min, 8) << ms(r.filter.max, 8) << fixed(r.speedup, 9, 2)
         << fixed(r.efficiency, 8, 2)
         << (r.procs_threads_ratio ? fixed(*r.procs_threads_ratio, 11, 2) : right("-", 11)) << "\n";
-  }
+  });
   out << wrap(
       "speedup: seq's median job time over this one's, seq measured in the same group; "
       "effic.: speedup / workers; procs/thr: this median job time over threads' at the "
@@ -121,15 +131,7 @@ void phase_table(const BenchReport& report, std::ostream& out) {
   out << "\nPhases (ms, medians of the timed runs), the cold run, queue traffic and peak memory.\n";
   out << "backend      workers  cold job    fork    send  filter  collect  queue/run"
          "  parent MiB  worker MiB\n";
-  int group = 0;
-  for (const BenchConfigResult& r : report.results) {
-    if (r.config.group_workers != group && group != 0) out << "\n";
-    group = r.config.group_workers;
-    out << row_label(r.config);
-    if (!r.ok()) {
-      out << "   error: see below\n";
-      continue;
-    }
+  for_each_row(report, out, [&](const BenchConfigResult& r) {
     const bool procs = is_process_backend(r.config.backend);
     out << optional_ms(r.cold ? r.cold->job : std::chrono::nanoseconds(0), r.cold.has_value(), 10)
         << optional_ms(r.cold ? r.cold->phases.start_workers : std::chrono::nanoseconds(0),
@@ -139,7 +141,7 @@ void phase_table(const BenchReport& report, std::ostream& out) {
         << (procs ? bytes(r.queue_bytes, 11) : right("-", 11))
         << mib(static_cast<double>(r.parent_peak_rss_kb), 12)
         << (procs ? mib(static_cast<double>(r.workers_peak_rss_kb), 12) : right("-", 12)) << "\n";
-  }
+  });
   out << wrap(std::string("cold job: the first run; fork: forking the workers, in the cold run; "
                           "parent MiB: pblur's own peak resident memory, ") +
                   (report.context.parent_peak_per_run ? "the largest over this configuration's runs"
