@@ -152,7 +152,7 @@ TEST_P(QueueStress, EveryMessageArrivesOnceAndInOrderPerProducer) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Capacities, QueueStress,
-                         ::testing::Values(StressCase{"capacity_1", 1, 100'000},
+                         ::testing::Values(StressCase{"capacity_1", 1, 1'000'000},
                                            StressCase{"capacity_10", 10, 1'000'000},
                                            StressCase{"capacity_1000", 1000, 1'000'000},
                                            StressCase{"capacity_1000000", 1'000'000, 1'000'000}),
