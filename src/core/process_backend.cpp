@@ -127,6 +127,16 @@ StripPlan plan_for(const cv::Mat& image, const FilterSpec& spec, int strips, int
   return StripPlan(image.rows, strips > 0 ? strips : workers, filter_radius(spec, image.depth()));
 }
 
+// The pool's run, as phases: the filter phase is the run less sending and collecting.
+void record_run(const PoolRunStats& stats, std::chrono::nanoseconds run_time,
+                FilterResult& result) {
+  result.times.send = stats.sending;
+  result.times.collect = stats.collecting;
+  result.times.filter = run_time - stats.sending - stats.collecting;
+  result.queue_bytes = stats.bytes_sent + stats.bytes_received;
+  result.workers_replaced = stats.workers_replaced;
+}
+
 }  // namespace
 
 ProcessBackend::ProcessBackend(ProcessRuntime& runtime, ProcessBackendOptions options)
@@ -197,11 +207,8 @@ FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterSpe
       });
   const auto run_time = Clock::now() - run_start;
   if (!failure.empty()) throw ProcessingError(failure);
-  result.times.send = copy_in + stats.sending;
-  result.times.collect = stats.collecting;
-  result.times.filter = run_time - stats.sending - stats.collecting;
-  result.queue_bytes = stats.bytes_sent + stats.bytes_received;
-  result.workers_replaced = stats.workers_replaced;
+  record_run(stats, run_time, result);
+  result.times.send += copy_in;
   return result;
 }
 
@@ -244,11 +251,7 @@ FilterResult ProcessBackend::filter_copied(const cv::Mat& image, const FilterSpe
       });
   const auto run_time = Clock::now() - run_start;
   if (!failure.empty()) throw ProcessingError(failure);
-  result.times.send = stats.sending;
-  result.times.collect = stats.collecting;
-  result.times.filter = run_time - stats.sending - stats.collecting;
-  result.queue_bytes = stats.bytes_sent + stats.bytes_received;
-  result.workers_replaced = stats.workers_replaced;
+  record_run(stats, run_time, result);
   return result;
 }
 
