@@ -336,6 +336,25 @@ TEST_F(BenchCommand, BatchOutputThatDiffersFromSeqIsAnError) {
   EXPECT_NE(read_file(dir_ / "r.csv").find("differs from seq's"), std::string::npos);
 }
 
+TEST_F(BenchCommand, BatchStoppedBySigtermRemovesItsTemporaryOutputs) {
+  make_folder();
+  // Started in the background; once its temporary folder exists it is measuring, and is stopped.
+  const std::string tmp = (dir_ / "tmp").string();
+  const std::string command =
+      "cd '" + dir_.string() + "' || exit 1; TMPDIR='" + tmp + "' '" + PBLUR_BINARY +
+      "' bench --batch imgs --workers 1 --repeat 1000 --warmup 0 -q > out.txt 2> err.txt & "
+      "pid=$!; for i in $(seq 300); do ls '" +
+      tmp +
+      "' | grep -q pblur-bench-batch && break; sleep 0.1; done; kill -TERM $pid; wait $pid; "
+      "echo $? > rc.txt";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(read_file(dir_ / "rc.txt"), "143\n");
+  EXPECT_EQ(read_file(dir_ / "err.txt"),
+            "pblur: error: interrupted: the benchmark stopped and its temporary outputs were "
+            "removed\n");
+  EXPECT_TRUE(temporary_folder_is_empty());
+}
+
 TEST_F(BenchCommand, BatchOptionErrorsAreOneClearLine) {
   make_folder();
   fs::create_directories(dir_ / "empty");

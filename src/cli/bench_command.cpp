@@ -170,11 +170,20 @@ int run_batch_bench_command(const BenchCommandOptions& options, ProcessRuntime& 
   bench.worker_counts = options.workers;
   bench.repeat = options.repeat;
   bench.warmup = options.warmup;
+  bench.stop = &stop_requested();
   const std::vector<BatchItem> items = find_batch_images(options);
 
   ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
   bench.on_progress = [&](const BatchBenchProgress& p) { progress.update(p); };
-  const BatchBenchReport report = run_batch_bench(runtime, items, bench);
+  stop_on_interrupt_signals();  // so that the temporary outputs are removed
+  BatchBenchReport report;
+  try {
+    report = run_batch_bench(runtime, items, bench);
+  } catch (const Interrupted&) {
+    progress.clear();
+    print_error("interrupted: the benchmark stopped and its temporary outputs were removed");
+    return interrupted_exit_code();
+  }
   progress.clear();
 
   const BenchRunInfo info{options.batch, executable_path()};

@@ -187,6 +187,7 @@ class GroupRun {
 
   void round(Stage stage) {
     for (const Runner& runner : runners_) {
+      if (options_.stop && options_.stop->load()) throw Interrupted("the benchmark was stopped");
       BatchBenchResult& result = report_.results[runner.result];
       if (!result.ok()) continue;
       const auto elapsed = run_once(runner, result);
@@ -202,6 +203,7 @@ class GroupRun {
     run.backend.kind = config.backend;
     run.backend.workers = config.workers;
     run.split = config.split;
+    run.stop = options_.stop;
     return run;
   }
 
@@ -212,6 +214,8 @@ class GroupRun {
       run_batch(runner.items, run_options(result.config), &runtime_, [&](const FileResult& file) {
         if (file.status == FileStatus::failed && failures.empty()) failures = file.reason;
       });
+    } catch (const Interrupted&) {
+      throw;
     } catch (const std::runtime_error& error) {
       failures = error.what();
     } catch (const cv::Exception& error) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -85,14 +86,17 @@ struct BatchBenchOptions {
   int repeat = 0;                  // timed runs per configuration; 0: automatic
   int warmup = 1;                  // untimed runs per configuration after the cold one
   std::function<void(const BatchBenchProgress&)> on_progress;
+  // When this turns true, run_batch_bench stops within milliseconds and throws Interrupted.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Filters `items` (their `output` is not used) with every configuration, as `pblur batch` does,
 // each configuration writing into its own subfolder of a temporary folder that is removed at the
 // end; every output file must be the same bytes as the sequential run's. `runtime` must have been
 // created before any thread. Throws UsageError for bad options, InputError if the first image
-// cannot be read, OutputError if the temporary folder cannot be made; a failed file or a mismatch
-// is recorded in its configuration's `error`, not thrown.
+// cannot be read, OutputError if the temporary folder cannot be made, Interrupted (after removing
+// the temporary folder) when `stop` turns true; a failed file or a mismatch is recorded in its
+// configuration's `error`, not thrown.
 BatchBenchReport run_batch_bench(ProcessRuntime& runtime, std::span<const BatchItem> items,
                                  const BatchBenchOptions& options);
 
