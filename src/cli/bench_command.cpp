@@ -229,7 +229,8 @@ CLI::App* setup_bench_command(CLI::App& app, BenchCommandOptions& options) {
   bench->footer(
       "Exit codes: 0 done, 1 a backend failed or its output differed from --seq, 2 bad options, "
       "3 unreadable image (or a missing folder, or one without images), 4 a report or chart cannot "
-      "be written.");
+      "be written, 130/143 interrupted by SIGINT/SIGTERM (with --batch, after removing its "
+      "temporary outputs).");
   return bench;
 }
 
