@@ -62,6 +62,7 @@ std::string read_bytes(const fs::path& path) {
 std::string compare_files(const fs::path& reference, const fs::path& output,
                           const std::string& name) {
   std::error_code error;
+  if (!fs::is_regular_file(reference, error)) return name + ": seq wrote no output to compare with";
   if (!fs::is_regular_file(output, error)) return name + ": no output was written";
   const std::string a = read_bytes(reference), b = read_bytes(output);
   if (a == b) return "";
@@ -83,6 +84,12 @@ void flip_one_byte(const fs::path& path) {
 bool corrupt_requested(const BatchBenchConfig& config) {
   const char* name = std::getenv(kBenchCorruptVariable);
   return name && batch_bench_label(config) == name;
+}
+
+// Outputs left by an earlier run would hide one that was not written.
+void remove_outputs(std::span<const BatchItem> items) {
+  std::error_code error;
+  for (const BatchItem& item : items) fs::remove(item.output, error);
 }
 
 // The items, writing into `folder` under their relative paths.
@@ -166,6 +173,8 @@ class GroupRun {
     if (report_.context.repeat == 0) report_.context.repeat = 5;  // the reference failed
     for (int i = 0; i < report_.context.warmup; ++i) round(Stage::warmup);
     for (int i = 0; i < report_.context.repeat; ++i) round(Stage::timed);
+    std::error_code error;
+    for (const Runner& runner : runners_) fs::remove_all(runner.folder, error);
   }
 
  private:
@@ -173,16 +182,20 @@ class GroupRun {
 
   struct Runner {
     std::size_t result;  // index into BatchBenchReport::results
+    fs::path folder;     // where its outputs go
     std::vector<BatchItem> items;
   };
 
   void add(BatchBenchConfig config, int workers) {
     if (config.backend != BackendKind::sequential) config.workers = workers;
     config.group_workers = workers;
-    report_.results.push_back(BatchBenchResult{config, {}, {}, {}, {}, {}, 0, 0, {}});
+    BatchBenchResult result;
+    result.config = config;
+    report_.results.push_back(result);
     const fs::path folder = scratch_ / (batch_bench_label(config) + "-" + std::to_string(workers));
     if (config.backend == BackendKind::sequential) reference_ = folder;
-    runners_.push_back(Runner{report_.results.size() - 1, items_writing_to(items_, folder)});
+    runners_.push_back(
+        Runner{report_.results.size() - 1, folder, items_writing_to(items_, folder)});
   }
 
   void round(Stage stage) {
@@ -209,6 +222,7 @@ class GroupRun {
 
   std::optional<std::chrono::nanoseconds> run_once(const Runner& runner, BatchBenchResult& result) {
     std::string failures;
+    remove_outputs(runner.items);
     const auto start = Clock::now();
     try {
       run_batch(runner.items, run_options(result.config), &runtime_, [&](const FileResult& file) {
