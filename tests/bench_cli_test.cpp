@@ -73,6 +73,24 @@ class BenchCommand : public testing::Test {
     return outcome;
   }
 
+  // Five small images in imgs/: PNGs and JPEGs.
+  void make_folder() {
+    fs::create_directories(dir_ / "imgs");
+    cv::RNG rng(5);
+    for (int i = 0; i < 5; ++i) {
+      cv::Mat image(48, 64, CV_8UC3);
+      rng.fill(image, cv::RNG::UNIFORM, 0, 256);
+      const std::string name = "img" + std::to_string(i) + (i % 2 ? ".jpg" : ".png");
+      ASSERT_TRUE(cv::imwrite((dir_ / "imgs" / name).string(), image));
+    }
+  }
+
+  bool temporary_folder_is_empty() const { return fs::is_empty(dir_ / "tmp"); }
+
+  static std::string quick_batch() {
+    return "bench --batch imgs --workers 1,2 --repeat 1 --warmup 0 -q ";
+  }
+
   static std::string quick() { return "bench in.png --workers 1,2 --repeat 1 --warmup 0 -q "; }
 
   fs::path dir_;
@@ -183,7 +201,7 @@ TEST_F(BenchCommand, OptionErrorsAreOneClearLine) {
     std::string message;
   };
   const Case cases[] = {
-      {"bench", 2, "pblur: error: IMAGE is required (see pblur bench --help)\n"},
+      {"bench", 2, "pblur: error: give an IMAGE or --batch DIR (see pblur bench --help)\n"},
       {"bench in.png --workers 0", 2, "--workers: Value 0 not in range 1 to 256"},
       {"bench in.png --workers 1,x", 2, "--workers"},
       {"bench in.png --repeat 0", 2, "--repeat: Value 0 not in range 1 to 1000"},
@@ -211,7 +229,9 @@ TEST_F(BenchCommand, OptionErrorsAreOneClearLine) {
 TEST_F(BenchCommand, HelpAndTheFilterCommandStillWork) {
   Outcome run = pblur("bench --help");
   EXPECT_EQ(run.exit_code, 0);
-  EXPECT_NE(run.out.find("pblur bench [OPTIONS] IMAGE"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("pblur bench [OPTIONS] [IMAGE]"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("--batch DIR"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("not with --batch"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("--workers"), std::string::npos);
   run = pblur("in.png out.png --threads 2");
   EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -237,6 +257,129 @@ TEST_F(BenchCommand, CompareScriptListsEveryConfigurationOfTwoRuns) {
   }
   EXPECT_NE(text.find("%"), std::string::npos);
   EXPECT_EQ(text.find("only in"), std::string::npos);
+}
+
+const std::set<std::string> kBatchConfigsFor12 = {"seq/group:1",
+                                                  "procs-images/workers:1",
+                                                  "procs-strips/workers:1",
+                                                  "threads-images/workers:1",
+                                                  "threads-strips/workers:1",
+                                                  "seq/group:2",
+                                                  "procs-images/workers:2",
+                                                  "procs-strips/workers:2",
+                                                  "threads-images/workers:2",
+                                                  "threads-strips/workers:2"};
+
+TEST_F(BenchCommand, BatchMeasuresEveryBackendAndSplitInImagesPerSecond) {
+  make_folder();
+  const Outcome run = pblur(quick_batch() + "--json r.json --csv r.csv");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  EXPECT_TRUE(temporary_folder_is_empty());
+  const json report = json::parse(read_file(dir_ / "r.json"));
+  EXPECT_EQ(report["context"]["folder"]["images"], 5);
+  EXPECT_EQ(report["context"]["folder"]["first_image"]["width"], 64);
+  std::set<std::string> medians;
+  std::map<std::string, int> timed;
+  for (const json& entry : report["benchmarks"]) {
+    EXPECT_FALSE(entry.contains("error_occurred")) << entry.dump();
+    const std::string name = entry["run_name"];
+    EXPECT_GT(entry["items_per_second"].get<double>(), 0) << name;
+    EXPECT_GT(entry["bytes_per_second"].get<double>(), 0) << name;
+    if (entry["run_type"] == "aggregate" && entry["aggregate_name"] == "median") {
+      medians.insert(name);
+      EXPECT_GT(entry["speedup"].get<double>(), 0) << name;
+      EXPECT_EQ(entry["backend"] == "procs", entry["procs_threads_ratio"].is_number()) << name;
+    }
+    if (entry["run_type"] == "iteration" && entry["cold"] == false) ++timed[name];
+  }
+  EXPECT_EQ(medians, kBatchConfigsFor12);
+  for (const std::string& name : kBatchConfigsFor12) EXPECT_EQ(timed[name], 1) << name;
+  const auto rows = lines_of(read_file(dir_ / "r.csv"));
+  ASSERT_EQ(rows.size(), 11u);
+  EXPECT_EQ(rows[0].rfind("name,backend,split,workers,group_workers,runs,images,input_bytes", 0),
+            0u);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_EQ(std::count(rows[i].begin(), rows[i].end(), ','), 18) << rows[i];
+    EXPECT_EQ(rows[i].back(), ',') << "no error expected: " << rows[i];
+  }
+}
+
+TEST_F(BenchCommand, BatchConsoleTableFitsOneHundredColumns) {
+  make_folder();
+  const Outcome run = pblur(quick_batch());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (const std::string& line : lines_of(run.out)) EXPECT_LE(line.size(), 100u) << line;
+  for (const char* needle : {"5 images", "images per second", "procs    images", "procs    strips",
+                             "threads  images", "threads  strips", "seq      -", "procs/thr"}) {
+    EXPECT_NE(run.out.find(needle), std::string::npos) << needle;
+  }
+}
+
+TEST_F(BenchCommand, BatchOutputThatDiffersFromSeqIsAnError) {
+  make_folder();
+  const Outcome run =
+      pblur(quick_batch() + "--json r.json --csv r.csv", "PBLUR_BENCH_CORRUPT=procs-strips");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(temporary_folder_is_empty());
+  EXPECT_NE(run.err.find("pblur: error: procs-strips with 1 worker: img0.png: output differs "
+                         "from seq's"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 2) << run.err;
+  const json report = json::parse(read_file(dir_ / "r.json"));
+  std::set<std::string> failed;
+  for (const json& entry : report["benchmarks"]) {
+    if (entry.contains("error_occurred")) failed.insert(entry["run_name"]);
+  }
+  EXPECT_EQ(failed, (std::set<std::string>{"procs-strips/workers:1", "procs-strips/workers:2"}));
+  EXPECT_NE(read_file(dir_ / "r.csv").find("differs from seq's"), std::string::npos);
+}
+
+TEST_F(BenchCommand, BatchStoppedBySigtermRemovesItsTemporaryOutputs) {
+  make_folder();
+  // Started in the background; once its temporary folder exists it is measuring, and is stopped.
+  const std::string tmp = (dir_ / "tmp").string();
+  const std::string command =
+      "cd '" + dir_.string() + "' || exit 1; TMPDIR='" + tmp + "' '" + PBLUR_BINARY +
+      "' bench --batch imgs --workers 1 --repeat 1000 --warmup 0 -q > out.txt 2> err.txt & "
+      "pid=$!; for i in $(seq 300); do ls '" +
+      tmp +
+      "' | grep -q pblur-bench-batch && break; sleep 0.1; done; kill -TERM $pid; wait $pid; "
+      "echo $? > rc.txt";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(read_file(dir_ / "rc.txt"), "143\n");
+  EXPECT_EQ(read_file(dir_ / "err.txt"),
+            "pblur: error: interrupted: the benchmark stopped and its temporary outputs were "
+            "removed\n");
+  EXPECT_TRUE(temporary_folder_is_empty());
+}
+
+TEST_F(BenchCommand, BatchOptionErrorsAreOneClearLine) {
+  make_folder();
+  fs::create_directories(dir_ / "empty");
+  struct Case {
+    std::string args;
+    int exit_code;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"bench in.png --batch imgs", 2, "pblur: error: IMAGE excludes --batch"},
+      {"bench --batch imgs --plot c.png", 2, "pblur: error: --batch excludes --plot"},
+      {"bench in.png -r", 2, "pblur: error: --recursive requires --batch"},
+      {"bench --batch missing", 3, "pblur: error: cannot read 'missing': no such folder\n"},
+      {"bench --batch empty", 3,
+       "pblur: error: no images found in 'empty' (subfolders are searched with --recursive)\n"},
+      {"bench --batch in.png", 3, "pblur: error: cannot read 'in.png': not a folder\n"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.args);
+    const Outcome run = pblur(c.args);
+    EXPECT_EQ(run.exit_code, c.exit_code);
+    EXPECT_EQ(run.out, "");
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    EXPECT_NE(run.err.find(c.message), std::string::npos) << run.err;
+  }
 }
 
 }  // namespace

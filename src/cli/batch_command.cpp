@@ -30,28 +30,6 @@ constexpr const char* kFooter =
     "(finished outputs are kept; run the same command again to finish). A second Ctrl-C ends "
     "pblur at once.";
 
-std::atomic<bool> stop_requested{false};
-std::atomic<int> stop_signal{0};
-
-extern "C" void request_stop(int signal) {
-  if (stop_requested.load()) _exit(kInterruptedBase + signal);  // a second Ctrl-C: at once
-  stop_signal.store(signal);
-  stop_requested.store(true);
-}
-
-// SIGINT, SIGTERM and SIGHUP stop the batch between files, keeping what is finished.
-void stop_on_interrupt_signals() {
-  struct sigaction action {};
-  action.sa_handler = request_stop;
-  action.sa_flags = SA_RESTART;
-  sigemptyset(&action.sa_mask);
-  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &action, nullptr);
-}
-
-int interrupted_exit_code() {
-  return kInterruptedBase + stop_signal.load();
-}
-
 void add_selection_flags(CLI::App& batch, BatchCommandOptions& options) {
   batch.add_flag("-r,--recursive", options.recursive,
                  "also filter the images in subfolders, mirroring the tree in OUTPUT_DIR");
@@ -124,7 +102,7 @@ BatchPlanOptions plan_options(const BatchCommandOptions& options) {
   plan.suffix = options.suffix;
   plan.overwrite = options.overwrite;
   if (!options.shard.empty()) plan.shard = *parse_shard(options.shard);
-  plan.stop = &stop_requested;
+  plan.stop = &stop_requested();
   return plan;
 }
 
@@ -136,7 +114,7 @@ BatchRunOptions run_options(const BatchCommandOptions& options, const FilterSpec
   if (options.quality > 0) run.save.quality = options.quality;
   run.backend = choice;
   run.split = split;
-  run.stop = &stop_requested;
+  run.stop = &stop_requested();
   return run;
 }
 
@@ -225,7 +203,7 @@ void run_with_progress(const BatchCommandOptions& options, const BatchRunOptions
                          failed ? result.reason : "");
     });
   } catch (const Interrupted&) {
-    tally.signal = stop_signal.load();
+    tally.signal = interrupt_signal();
   }
   progress.close();
 }

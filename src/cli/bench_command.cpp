@@ -12,6 +12,8 @@
 #include "cli/bench_reporter.h"
 #include "cli/cli_support.h"
 #include "core/atomic_output.h"
+#include "core/batch_bench.h"
+#include "core/batch_plan.h"
 #include "core/bench.h"
 #include "core/errors.h"
 #include "core/image_io.h"
@@ -49,8 +51,9 @@ void check_report_path(const std::string& path, const char* flag) {
   }
 }
 
-void write_report(const BenchReporter& reporter, const BenchReport& report,
-                  const BenchRunInfo& info, const fs::path& path) {
+template <typename Report>
+void write_report(const BenchReporter& reporter, const Report& report, const BenchRunInfo& info,
+                  const fs::path& path) {
   std::ostringstream text;
   reporter.report(report, info, text);
   const std::string bytes = text.str();
@@ -89,7 +92,8 @@ class ProgressLine {
   explicit ProgressLine(bool shown) : shown_(shown) {}
   ~ProgressLine() { clear(); }
 
-  void update(const BenchProgress& progress) {
+  template <typename Progress>
+  void update(const Progress& progress) {
     if (!shown_) return;
     std::cerr << "\r\033[Kpblur bench: run " << progress.done << " of " << progress.total << ": "
               << describe_bench_config(progress.config) << std::flush;
@@ -117,11 +121,77 @@ void write_outputs(const BenchCommandOptions& options, const BenchReport& report
   plot_bench(json.path(), options.plot);
 }
 
-int report_errors(const BenchReport& report) {
-  for (const BenchConfigResult& result : report.results) {
+template <typename Report>
+int report_errors(const Report& report) {
+  for (const auto& result : report.results) {
     if (!result.ok()) print_error(describe_bench_config(result.config) + ": " + result.error);
   }
   return report.ok() ? kSuccess : kProcessingFailed;
+}
+
+void add_input_options(CLI::App& bench, BenchCommandOptions& options) {
+  CLI::Option* image =
+      bench.add_option("IMAGE", options.input, "image to filter (decoded once, before timing)");
+  CLI::Option* batch = bench.add_option(
+      "--batch", options.batch,
+      "measure filtering the images of folder DIR as `pblur batch` does instead (images/s; "
+      "processes and threads, each splitting by images and by strips), outputs written to a "
+      "temporary folder and compared byte for byte with seq's");
+  batch->option_text("DIR")->excludes(image);
+  bench
+      .add_flag("-r,--recursive", options.recursive, "with --batch: also the images in subfolders")
+      ->needs(batch);
+}
+
+void check_input_given(const BenchCommandOptions& options) {
+  if (options.input.empty() && options.batch.empty()) {
+    throw UsageError("give an IMAGE or --batch DIR (see pblur bench --help)");
+  }
+}
+
+std::vector<BatchItem> find_batch_images(const BenchCommandOptions& options) {
+  BatchPlanOptions plan;
+  plan.input_dir = options.batch;
+  plan.output_dir = fs::temp_directory_path() / "pblur-bench-unused";  // outputs go elsewhere
+  plan.recursive = options.recursive;
+  plan.overwrite = true;
+  std::vector<BatchItem> items = plan_batch(plan).work;
+  if (items.empty()) {
+    throw InputError("no images found in '" + options.batch + "'" +
+                     (options.recursive ? "" : " (subfolders are searched with --recursive)"));
+  }
+  return items;
+}
+
+int run_batch_bench_command(const BenchCommandOptions& options, ProcessRuntime& runtime) {
+  BatchBenchOptions bench;
+  bench.spec = to_filter_spec(options.filter);
+  bench.folder = options.batch;
+  bench.worker_counts = options.workers;
+  bench.repeat = options.repeat;
+  bench.warmup = options.warmup;
+  bench.stop = &stop_requested();
+  const std::vector<BatchItem> items = find_batch_images(options);
+
+  ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
+  bench.on_progress = [&](const BatchBenchProgress& p) { progress.update(p); };
+  stop_on_interrupt_signals();  // so that the temporary outputs are removed
+  BatchBenchReport report;
+  try {
+    report = run_batch_bench(runtime, items, bench);
+  } catch (const Interrupted&) {
+    progress.clear();
+    print_error("interrupted: the benchmark stopped and its temporary outputs were removed");
+    return interrupted_exit_code();
+  }
+  progress.clear();
+
+  const BenchRunInfo info{options.batch, executable_path()};
+  make_console_reporter()->report(report, info, std::cout);
+  std::cout.flush();
+  if (!options.json.empty()) write_report(*make_json_reporter(), report, info, options.json);
+  if (!options.csv.empty()) write_report(*make_csv_reporter(), report, info, options.csv);
+  return report_errors(report);
 }
 
 }  // namespace
@@ -130,9 +200,9 @@ CLI::App* setup_bench_command(CLI::App& app, BenchCommandOptions& options) {
   CLI::App* bench = app.add_subcommand(
       "bench",
       "Benchmark forked worker processes (shared and copy transports) against oneTBB threads "
-      "and the sequential reference on one image, checking every output against --seq.");
-  bench->add_option("IMAGE", options.input, "image to filter (decoded once, before timing)")
-      ->required();
+      "and the sequential reference on one image, or on a folder with --batch, checking every "
+      "output against --seq.");
+  add_input_options(*bench, options);
   add_filter_flags(*bench, options.filter);
   bench
       ->add_option("--workers", options.workers,
@@ -152,24 +222,29 @@ CLI::App* setup_bench_command(CLI::App& app, BenchCommandOptions& options) {
   bench
       ->add_option("--plot", options.plot,
                    "draw time and speedup against workers to FILE (.png or .svg; needs "
-                   "python3-matplotlib)")
-      ->check(CLI::Validator(check_plot_extension, "FILE.png|FILE.svg"));
+                   "python3-matplotlib; not with --batch)")
+      ->check(CLI::Validator(check_plot_extension, "FILE.png|FILE.svg"))
+      ->excludes("--batch");
   bench->add_flag("-q,--quiet", options.quiet, "no progress line on stderr");
   bench->footer(
       "Exit codes: 0 done, 1 a backend failed or its output differed from --seq, 2 bad options, "
-      "3 unreadable image, 4 a report or chart cannot be written.");
+      "3 unreadable image (or a missing folder, or one without images), 4 a report or chart cannot "
+      "be written, 130/143 interrupted by SIGINT/SIGTERM (with --batch, after removing its "
+      "temporary outputs).");
   return bench;
 }
 
 int run_bench_command(const BenchCommandOptions& options) {
+  check_input_given(options);
   ProcessRuntime runtime;  // before any thread: the fork server must not inherit one
+  check_report_path(options.json, "--json");
+  check_report_path(options.csv, "--csv");
+  if (!options.batch.empty()) return run_batch_bench_command(options, runtime);
   BenchOptions bench;
   bench.spec = to_filter_spec(options.filter);
   bench.worker_counts = options.workers;
   bench.repeat = options.repeat;
   bench.warmup = options.warmup;
-  check_report_path(options.json, "--json");
-  check_report_path(options.csv, "--csv");
   check_report_path(options.plot, "--plot");
   if (!options.plot.empty()) check_plotting_available();
   const cv::Mat image = load_image(options.input);

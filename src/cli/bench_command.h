@@ -9,9 +9,12 @@
 
 namespace pblur::cli {
 
-// `pblur bench IMAGE [options]`: processes against threads on one image.
+// `pblur bench IMAGE [options]`: processes against threads on one image; `pblur bench --batch
+// DIR [options]`: the same for a folder, with each way of splitting it.
 struct BenchCommandOptions {
   std::string input;
+  std::string batch;  // the folder, or empty
+  bool recursive = false;
   FilterFlags filter;
   std::vector<int> workers;  // empty: 1, 2, 4, ... up to twice the usable CPUs
   int repeat = 0;            // 0: automatic

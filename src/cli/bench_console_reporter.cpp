@@ -60,15 +60,24 @@ std::string row_label(const BenchConfig& config) {
          right(std::to_string(config.workers), 8);
 }
 
-void context_lines(const BenchReport& report, const BenchRunInfo& info, std::ostream& out) {
-  const BenchContext& c = report.context;
-  const MachineInfo& m = c.machine;
+std::string row_label(const BatchBenchConfig& config) {
+  const bool seq = config.backend == BackendKind::sequential;
+  return left(batch_backend_name(config), 9) +
+         left(seq ? "-" : std::string(split_mode_name(config.split)), 8) +
+         right(std::to_string(config.workers), 7);
+}
+
+std::string describe_image(const BenchImage& image) {
   const char* kChannels[] = {"", "gray", "", "BGR", "BGRA"};
-  const std::string channels = c.image.channels <= 4 ? kChannels[c.image.channels] : "?";
-  out << wrap("pblur bench " + c.pblur_version + ": " + info.image_path + ", " +
-                  std::to_string(c.image.width) + "x" + std::to_string(c.image.height) + " " +
-                  channels + " " + std::to_string(c.image.depth_bits) + "-bit; " + c.filter,
-              2);
+  const std::string channels = image.channels <= 4 ? kChannels[image.channels] : "?";
+  return std::to_string(image.width) + "x" + std::to_string(image.height) + " " + channels + " " +
+         std::to_string(image.depth_bits) + "-bit";
+}
+
+// `subject`: what was filtered.
+void context_lines(const BenchContext& c, const std::string& subject, std::ostream& out) {
+  const MachineInfo& m = c.machine;
+  out << wrap("pblur bench " + c.pblur_version + ": " + subject + "; " + c.filter, 2);
   char load[64];
   std::snprintf(load, sizeof load, "%.2f %.2f %.2f", m.load_average[0], m.load_average[1],
                 m.load_average[2]);
@@ -89,10 +98,11 @@ void context_lines(const BenchReport& report, const BenchRunInfo& info, std::ost
 
 // One row per configuration, a blank line between worker counts; `numbers` writes the rest of
 // the row of a configuration that ran.
-void for_each_row(const BenchReport& report, std::ostream& out,
-                  const std::function<void(const BenchConfigResult&)>& numbers) {
+template <typename Result>
+void for_each_row(const std::vector<Result>& results, std::ostream& out,
+                  const std::function<void(const Result&)>& numbers) {
   int group = 0;
-  for (const BenchConfigResult& r : report.results) {
+  for (const Result& r : results) {
     if (r.config.group_workers != group && group != 0) out << "\n";
     group = r.config.group_workers;
     out << row_label(r.config);
@@ -110,7 +120,7 @@ void timing_table(const BenchReport& report, std::ostream& out) {
   out << std::string(20, ' ') << "      whole job (ms)         filter phase (ms)\n";
   out << "backend      workers   median     min     max  median     min     max"
          "  speedup  effic.  procs/thr\n";
-  for_each_row(report, out, [&](const BenchConfigResult& r) {
+  for_each_row<BenchConfigResult>(report.results, out, [&](const BenchConfigResult& r) {
     out << ms(r.job.median, 9) << ms(r.job.min, 8) << ms(r.job.max, 8) << ms(r.filter.median, 8)
         << ms(r.filter.min, 8) << ms(r.filter.max, 8) << fixed(r.speedup, 9, 2)
         << fixed(r.efficiency, 8, 2)
@@ -131,7 +141,7 @@ void phase_table(const BenchReport& report, std::ostream& out) {
   out << "\nPhases (ms, medians of the timed runs), the cold run, queue traffic and peak memory.\n";
   out << "backend      workers  cold job    fork    send  filter  collect  queue/run"
          "  parent MiB  worker MiB\n";
-  for_each_row(report, out, [&](const BenchConfigResult& r) {
+  for_each_row<BenchConfigResult>(report.results, out, [&](const BenchConfigResult& r) {
     const bool procs = is_process_backend(r.config.backend);
     out << optional_ms(r.cold ? r.cold->job : std::chrono::nanoseconds(0), r.cold.has_value(), 10)
         << optional_ms(r.cold ? r.cold->phases.start_workers : std::chrono::nanoseconds(0),
@@ -151,14 +161,51 @@ void phase_table(const BenchReport& report, std::ostream& out) {
               0);
 }
 
+void batch_table(const BatchBenchReport& report, std::ostream& out) {
+  out << "\nImages per second over the timed runs, each filtering the whole folder; MB/s: of input "
+         "files.\n";
+  out << std::string(24, ' ') << "   batch (ms)       images per second\n";
+  out << "backend  split    workers   median     cold  median     min     max    MB/s"
+         "  speedup  procs/thr\n";
+  for_each_row<BatchBenchResult>(report.results, out, [&](const BatchBenchResult& r) {
+    out << ms(r.elapsed.median, 9) << (r.cold ? ms(*r.cold, 9) : right("-", 9))
+        << fixed(r.images_per_second.median, 8, 2) << fixed(r.images_per_second.min, 8, 2)
+        << fixed(r.images_per_second.max, 8, 2) << fixed(r.input_mb_per_second, 8, 1)
+        << fixed(r.speedup, 9, 2)
+        << (r.procs_threads_ratio ? fixed(*r.procs_threads_ratio, 11, 2) : right("-", 11)) << "\n";
+  });
+  out << wrap(
+      "split images: each worker loads, filters and saves whole images; strips: one image at a "
+      "time, cut in strips across the workers. speedup: seq's median time over this one's, seq "
+      "measured in the same group; procs/thr: this median time over threads' with the same split "
+      "and workers (above 1: processes are slower).",
+      0);
+}
+
 class ConsoleReporter : public BenchReporter {
  public:
   void report(const BenchReport& report, const BenchRunInfo& info,
               std::ostream& out) const override {
-    context_lines(report, info, out);
+    context_lines(report.context, info.image_path + ", " + describe_image(report.context.image),
+                  out);
     timing_table(report, out);
     phase_table(report, out);
     for (const BenchConfigResult& r : report.results) {
+      if (!r.ok()) out << wrap("error: " + describe_bench_config(r.config) + ": " + r.error, 2);
+    }
+  }
+
+  void report(const BatchBenchReport& report, const BenchRunInfo& info,
+              std::ostream& out) const override {
+    const BatchBenchFolder& f = report.folder;
+    context_lines(report.context,
+                  info.image_path + ", " + std::to_string(f.images) + " image" +
+                      (f.images == 1 ? "" : "s") + " of " +
+                      fixed(double(f.input_bytes) / 1e6, 0, 1) + " MB, the first " +
+                      describe_image(report.context.image),
+                  out);
+    batch_table(report, out);
+    for (const BatchBenchResult& r : report.results) {
       if (!r.ok()) out << wrap("error: " + describe_bench_config(r.config) + ": " + r.error, 2);
     }
   }

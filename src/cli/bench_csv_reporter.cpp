@@ -11,6 +11,11 @@ constexpr const char* kHeader =
     "procs_threads_ratio,cold_job_ms,cold_start_workers_ms,send_median_ms,collect_median_ms,"
     "queue_bytes,parent_peak_rss_kb,workers_peak_rss_kb,error";
 
+constexpr const char* kBatchHeader =
+    "name,backend,split,workers,group_workers,runs,images,input_bytes,time_median_ms,"
+    "time_min_ms,time_max_ms,images_per_second_median,images_per_second_min,"
+    "images_per_second_max,input_mb_per_second,speedup,procs_threads_ratio,cold_ms,error";
+
 // RFC 4180: quoted, with quotes doubled.
 std::string quoted(const std::string& text) {
   std::string out = "\"";
@@ -45,6 +50,15 @@ std::string timings(const BenchConfigResult& r) {
   return row;
 }
 
+std::string batch_timings(const BatchBenchResult& r) {
+  const RateStats& rate = r.images_per_second;
+  return ms(r.elapsed.median) + "," + ms(r.elapsed.min) + "," + ms(r.elapsed.max) + "," +
+         number(rate.median) + "," + number(rate.min) + "," + number(rate.max) + "," +
+         number(r.input_mb_per_second) + "," + number(r.speedup) + "," +
+         (r.procs_threads_ratio ? number(*r.procs_threads_ratio) : "") + "," +
+         (r.cold ? ms(*r.cold) : "") + ",";
+}
+
 class CsvReporter : public BenchReporter {
  public:
   void report(const BenchReport& report, const BenchRunInfo&, std::ostream& out) const override {
@@ -56,6 +70,22 @@ class CsvReporter : public BenchReporter {
         out << timings(r) << "\n";
       } else {
         out << std::string(17, ',') << quoted(r.error) << "\n";
+      }
+    }
+  }
+
+  void report(const BatchBenchReport& report, const BenchRunInfo&,
+              std::ostream& out) const override {
+    out << kBatchHeader << "\n";
+    for (const BatchBenchResult& r : report.results) {
+      out << bench_config_name(r.config) << "," << batch_backend_name(r.config) << ","
+          << split_mode_name(r.config.split) << "," << r.config.workers << ","
+          << r.config.group_workers << "," << r.samples.size() << "," << report.folder.images << ","
+          << report.folder.input_bytes << ",";
+      if (r.ok()) {
+        out << batch_timings(r) << "\n";
+      } else {
+        out << std::string(10, ',') << quoted(r.error) << "\n";
       }
     }
   }

@@ -4,13 +4,14 @@
 #include <ostream>
 #include <string>
 
+#include "core/batch_bench.h"
 #include "core/bench.h"
 
 namespace pblur::cli {
 
 // What the command knows about a benchmark beyond the core's context.
 struct BenchRunInfo {
-  std::string image_path;
+  std::string image_path;  // the folder, with --batch
   std::string executable;
 };
 
@@ -19,6 +20,8 @@ class BenchReporter {
  public:
   virtual ~BenchReporter() = default;
   virtual void report(const BenchReport& report, const BenchRunInfo& info,
+                      std::ostream& out) const = 0;
+  virtual void report(const BatchBenchReport& report, const BenchRunInfo& info,
                       std::ostream& out) const = 0;
 };
 
@@ -35,6 +38,15 @@ std::string bench_config_name(const BenchConfig& config);
 
 // "threads with 2 workers", "seq (measured with the 2-worker group)"
 std::string describe_bench_config(const BenchConfig& config);
+
+// "procs-images/workers:2"; the reference: "seq/group:2".
+std::string bench_config_name(const BatchBenchConfig& config);
+
+// "procs-images with 2 workers", "seq (measured with the 2-worker group)"
+std::string describe_bench_config(const BatchBenchConfig& config);
+
+// "seq", "procs", "threads"
+std::string batch_backend_name(const BatchBenchConfig& config);
 
 double to_ms(std::chrono::nanoseconds duration);
 

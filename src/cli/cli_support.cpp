@@ -36,6 +36,15 @@ extern "C" void exit_for_signal(int signal) {
   _exit(kInterruptedBase + signal);
 }
 
+std::atomic<bool> stop_flag{false};
+std::atomic<int> stop_signal{0};
+
+extern "C" void request_stop(int signal) {
+  if (stop_flag.load()) _exit(kInterruptedBase + signal);  // a second Ctrl-C: at once
+  stop_signal.store(signal);
+  stop_flag.store(true);
+}
+
 }  // namespace
 
 void exit_on_interrupt_signals() {
@@ -43,6 +52,26 @@ void exit_on_interrupt_signals() {
   action.sa_handler = exit_for_signal;
   sigemptyset(&action.sa_mask);
   for (const int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &action, nullptr);
+}
+
+void stop_on_interrupt_signals() {
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &action, nullptr);
+}
+
+const std::atomic<bool>& stop_requested() {
+  return stop_flag;
+}
+
+int interrupt_signal() {
+  return stop_signal.load();
+}
+
+int interrupted_exit_code() {
+  return kInterruptedBase + interrupt_signal();
 }
 
 std::string format_duration(std::chrono::nanoseconds duration) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <string>
@@ -30,6 +31,13 @@ int report_failure(const std::exception& error);
 // SIGINT, SIGTERM and SIGHUP end pblur at once with 128 + the signal. Nothing needs undoing:
 // outputs are unnamed until complete, workers die with their parent, shared memory has no name.
 void exit_on_interrupt_signals();
+
+// SIGINT, SIGTERM and SIGHUP turn stop_requested() true, for a command that stops between files
+// and cleans up; a second one ends pblur at once with 128 + the signal.
+void stop_on_interrupt_signals();
+const std::atomic<bool>& stop_requested();
+int interrupt_signal();       // the signal that turned stop_requested() true; 0 if none
+int interrupted_exit_code();  // 128 + interrupt_signal()
 
 std::string format_duration(std::chrono::nanoseconds duration);
 

@@ -78,27 +78,9 @@ std::vector<int> checked_worker_counts(std::vector<int> counts) {
 }
 
 BenchContext make_context(const cv::Mat& image, const BenchOptions& options) {
-  BenchContext context;
-  context.machine = describe_machine();
-  context.pblur_version = PBLUR_VERSION;
-  context.opencv_version = CV_VERSION;
-  context.onetbb_version = TBB_VERSION_STRING;
-#ifdef NDEBUG
-  context.build_type = "release";
-#else
-  context.build_type = "debug";
-#endif
+  BenchContext context = make_bench_context(options.spec, image.depth(), options.worker_counts,
+                                            options.repeat, options.warmup);
   context.image = {image.cols, image.rows, image.channels(), image.depth() == CV_16U ? 16 : 8};
-  context.spec = options.spec;
-  context.filter = describe_filter(options.spec, image.depth());
-  context.worker_counts = checked_worker_counts(options.worker_counts);
-  context.repeat = options.repeat;
-  context.repeat_automatic = options.repeat == 0;
-  context.warmup = options.warmup;
-  context.fork_safety =
-      "workers are forked by a single-threaded fork server started first thing, before any "
-      "oneTBB or OpenCV thread, so pools can be made at any time after it and every "
-      "configuration runs in this one process";
   context.pool_lifetime =
       "one worker pool per process configuration and worker count, forked in its first (cold) "
       "run and kept for its warm-up and timed runs; timed runs do not include forking";
@@ -127,11 +109,6 @@ DurationStats stats_of(const std::vector<BenchSample>& samples, Get get) {
   return duration_stats(std::move(values));
 }
 
-double ratio(std::chrono::nanoseconds numerator, std::chrono::nanoseconds denominator) {
-  if (denominator.count() <= 0) return 0;
-  return static_cast<double>(numerator.count()) / static_cast<double>(denominator.count());
-}
-
 void summarize(BenchConfigResult& result) {
   if (!result.ok() || result.samples.empty()) return;
   const auto& samples = result.samples;
@@ -148,14 +125,14 @@ void compare_with_baselines(BenchReport& report) {
     const int group = result.config.group_workers;
     const BenchConfigResult* seq = report.find(BenchBackend::sequential, group);
     if (seq && seq->ok() && !seq->samples.empty()) {
-      result.speedup = ratio(seq->job.median, result.job.median);
-      result.filter_speedup = ratio(seq->filter.median, result.filter.median);
+      result.speedup = duration_ratio(seq->job.median, result.job.median);
+      result.filter_speedup = duration_ratio(seq->filter.median, result.filter.median);
       result.efficiency = result.speedup / result.config.workers;
     }
     const BenchConfigResult* threads = report.find(BenchBackend::threads, group);
     if (is_process_backend(result.config.backend) && threads && threads->ok() &&
         !threads->samples.empty()) {
-      result.procs_threads_ratio = ratio(result.job.median, threads->job.median);
+      result.procs_threads_ratio = duration_ratio(result.job.median, threads->job.median);
     }
   }
 }
@@ -369,6 +346,36 @@ std::string compare_with_reference(const cv::Mat& reference, const cv::Mat& outp
   return "output differs from --seq in " + std::to_string(differing) + " of " +
          std::to_string(reference.total()) + " pixels, the first at x=" + std::to_string(first_x) +
          " y=" + std::to_string(first_y);
+}
+
+BenchContext make_bench_context(const FilterSpec& spec, int depth,
+                                const std::vector<int>& worker_counts, int repeat, int warmup) {
+  BenchContext context;
+  context.machine = describe_machine();
+  context.pblur_version = PBLUR_VERSION;
+  context.opencv_version = CV_VERSION;
+  context.onetbb_version = TBB_VERSION_STRING;
+#ifdef NDEBUG
+  context.build_type = "release";
+#else
+  context.build_type = "debug";
+#endif
+  context.spec = spec;
+  context.filter = describe_filter(spec, depth);
+  context.worker_counts = checked_worker_counts(worker_counts);
+  context.repeat = repeat;
+  context.repeat_automatic = repeat == 0;
+  context.warmup = warmup;
+  context.fork_safety =
+      "workers are forked by a single-threaded fork server started first thing, before any "
+      "oneTBB or OpenCV thread, so pools can be made at any time after it and every "
+      "configuration runs in this one process";
+  return context;
+}
+
+double duration_ratio(std::chrono::nanoseconds numerator, std::chrono::nanoseconds denominator) {
+  if (denominator.count() <= 0) return 0;
+  return static_cast<double>(numerator.count()) / static_cast<double>(denominator.count());
 }
 
 BenchReport run_bench(ProcessRuntime& runtime, const cv::Mat& image, const BenchOptions& options) {

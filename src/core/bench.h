@@ -149,6 +149,15 @@ std::string compare_with_reference(const cv::Mat& reference, const cv::Mat& outp
 // run, before the check: lets tests see a mismatch reported. Never set it otherwise.
 inline constexpr const char* kBenchCorruptVariable = "PBLUR_BENCH_CORRUPT";
 
+// The machine, versions, filter and run counts of a benchmark, and how forking is kept safe; the
+// input and the order of runs are the caller's to fill in. Throws UsageError for a worker count
+// out of range.
+BenchContext make_bench_context(const FilterSpec& spec, int depth,
+                                const std::vector<int>& worker_counts, int repeat, int warmup);
+
+// numerator / denominator, 0 when the denominator is not positive.
+double duration_ratio(std::chrono::nanoseconds numerator, std::chrono::nanoseconds denominator);
+
 // Runs every configuration on `image` and checks each output against the sequential one.
 // `runtime` must have been created before any thread. Throws UsageError for bad options;
 // a failed run or a mismatch is recorded in its configuration's `error`, not thrown.

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <string>
 
 #include <opencv2/imgcodecs.hpp>
@@ -30,9 +31,13 @@ namespace fs = std::filesystem;
 }
 
 // libjpeg, libpng and libtiff print their own complaints; pblur reports one line of its own.
+// Threads decoding at once share one silencing: the last to finish restores stderr (each
+// restoring its own saved copy would leave stderr on /dev/null when they overlap).
 class SilencedStderr {
  public:
   SilencedStderr() {
+    const std::lock_guard lock(mutex_);
+    if (users_++ > 0) return;
     std::fflush(stderr);
     saved_ = dup(STDERR_FILENO);
     const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -40,17 +45,22 @@ class SilencedStderr {
     if (null >= 0) close(null);
   }
   ~SilencedStderr() {
+    const std::lock_guard lock(mutex_);
+    if (--users_ > 0) return;
     std::fflush(stderr);
     if (saved_ >= 0) {
       dup2(saved_, STDERR_FILENO);
       close(saved_);
     }
+    saved_ = -1;
   }
   SilencedStderr(const SilencedStderr&) = delete;
   SilencedStderr& operator=(const SilencedStderr&) = delete;
 
  private:
-  int saved_ = -1;
+  static inline std::mutex mutex_;
+  static inline int users_ = 0;
+  static inline int saved_ = -1;
 };
 
 std::vector<std::byte> read_whole_file(const fs::path& path) {
