@@ -1,4 +1,5 @@
 // End-to-end tests of `pblur batch`, run as a user would run it.
+#include <algorithm>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,6 +67,25 @@ TEST(BatchCli, WithoutRecursiveOnlyTheTopFolder) {
   const RunResult run = run_pblur({"batch", "in", "out"}, dir.path());
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(files_below(dir / "out"), (std::set<std::string>{"B.PNG", "a.jpg"}));
+}
+
+// Images decode on other threads while lines are printed; stderr is silenced during decoding,
+// and no line of pblur's may vanish with the decoders' chatter.
+TEST(BatchCli, EveryImageGetsItsLineWhateverTheBackendAndSplit) {
+  const TempDir dir;
+  for (unsigned i = 0; i < 12; ++i) {
+    write_image(dir / "in" / ("p" + std::to_string(i) + ".jpg"), make_image(160, 120, CV_8UC3, i));
+  }
+  const std::vector<std::vector<std::string>> modes = {
+      {"--threads", "2"}, {"--seq"}, {"--procs", "2", "--split", "strips"},
+      {"--threads", "2", "--split", "strips"}, {"--procs", "2", "--split", "images"}};
+  for (const auto& mode : modes) {
+    std::vector<std::string> args = {"batch", "in", "out", "--overwrite"};
+    args.insert(args.end(), mode.begin(), mode.end());
+    const RunResult run = run_pblur(args, dir.path());
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 13) << mode[0] << "\n" << run.err;
+  }
 }
 
 // Every output has the pixels of `pblur INPUT OUTPUT` on the same file with the same options,

@@ -148,32 +148,32 @@ std::string describe_workers(const BackendChoice& choice) {
 
 void print_plan(const BatchCommandOptions& options, const BatchPlan& plan,
                 const BackendChoice& choice, const SplitDecision& split) {
-  std::cerr << "pblur: " << plural(plan.found, "image") << " found in '" << options.input_dir << "'"
-            << (options.recursive ? " and its subfolders" : "");
+  messages() << "pblur: " << plural(plan.found, "image") << " found in '" << options.input_dir
+             << "'" << (options.recursive ? " and its subfolders" : "");
   if (!options.shard.empty()) {
-    std::cerr << "; shard " << options.shard << ": " << plan.work.size() + plan.skipped.size()
-              << " of them";
+    messages() << "; shard " << options.shard << ": " << plan.work.size() + plan.skipped.size()
+               << " of them";
   }
-  std::cerr << "\npblur: " << plan.work.size() << " to filter, " << plan.skipped.size()
-            << " skipped (outputs newer than their inputs)\n";
+  messages() << "\npblur: " << plan.work.size() << " to filter, " << plan.skipped.size()
+             << " skipped (outputs newer than their inputs)\n";
   if (split.mode == SplitMode::images) {
-    std::cerr << "pblur: split: images: " << describe_workers(choice)
-              << ", each loading, filtering and saving whole images of its own";
+    messages() << "pblur: split: images: " << describe_workers(choice)
+               << ", each loading, filtering and saving whole images of its own";
   } else {
-    std::cerr << "pblur: split: strips: one image at a time, cut in strips across "
-              << describe_workers(choice)
-              << ", the next image loading and the last one saving meanwhile";
+    messages() << "pblur: split: strips: one image at a time, cut in strips across "
+               << describe_workers(choice)
+               << ", the next image loading and the last one saving meanwhile";
   }
-  std::cerr << " (" << split.reason << ")\n";
+  messages() << " (" << split.reason << ")\n";
 }
 
 void print_nothing_to_do(const BatchCommandOptions& options, const BatchPlan& plan) {
   if (plan.found == 0) {
-    std::cerr << "pblur: no images found in '" << options.input_dir << "'"
-              << (options.recursive ? "" : " (subfolders are searched with --recursive)") << "\n";
+    messages() << "pblur: no images found in '" << options.input_dir << "'"
+               << (options.recursive ? "" : " (subfolders are searched with --recursive)") << "\n";
   } else if (!plan.skipped.empty()) {
-    std::cerr << "pblur: every output is newer than its input, so nothing was redone (--overwrite "
-                 "redoes them)\n";
+    messages() << "pblur: every output is newer than its input, so nothing was redone (--overwrite "
+                  "redoes them)\n";
   }
 }
 

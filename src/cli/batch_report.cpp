@@ -65,7 +65,7 @@ void print_phase_totals(const BatchTally& tally) {
                 "mean time per image: load %.1f ms, filter %.1f ms, save %.1f ms",
                 milliseconds(mean(total.load)), milliseconds(mean(total.filter)),
                 milliseconds(mean(total.save)));
-  std::cerr << "pblur: " << text << "\n";
+  messages() << "pblur: " << text << "\n";
 }
 
 std::string signal_name(int signal) {
@@ -124,16 +124,17 @@ double BatchTally::images_per_second() const {
 void print_summary(const BatchTally& tally, bool quiet, bool verbose) {
   if (quiet && tally.signal == 0) return;
   if (tally.signal != 0) {
-    std::cerr << "pblur: interrupted by " << signal_name(tally.signal) << ": " << counts_line(tally)
-              << "\npblur: run the same command again to finish: finished outputs are skipped\n";
+    messages() << "pblur: interrupted by " << signal_name(tally.signal) << ": "
+               << counts_line(tally)
+               << "\npblur: run the same command again to finish: finished outputs are skipped\n";
   } else {
-    std::cerr << "pblur: " << counts_line(tally) << "\n";
+    messages() << "pblur: " << counts_line(tally) << "\n";
   }
   if (quiet) return;
   if (verbose) print_phase_totals(tally);
   for (const FileResult& result : tally.results) {
     if (result.status == FileStatus::failed)
-      std::cerr << "pblur: failed: " << result.reason << "\n";
+      messages() << "pblur: failed: " << result.reason << "\n";
   }
 }
 

@@ -95,13 +95,13 @@ class ProgressLine {
   template <typename Progress>
   void update(const Progress& progress) {
     if (!shown_) return;
-    std::cerr << "\r\033[Kpblur bench: run " << progress.done << " of " << progress.total << ": "
-              << describe_bench_config(progress.config) << std::flush;
+    messages() << "\r\033[Kpblur bench: run " << progress.done << " of " << progress.total << ": "
+               << describe_bench_config(progress.config) << std::flush;
     drawn_ = true;
   }
 
   void clear() {
-    if (drawn_) std::cerr << "\r\033[K" << std::flush;
+    if (drawn_) messages() << "\r\033[K" << std::flush;
     drawn_ = false;
   }
 

@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <ext/stdio_filebuf.h>
+
 #include <cstdio>
 #include <iostream>
 
@@ -18,8 +20,15 @@ std::string version_text() {
          TBB_VERSION_STRING + ")";
 }
 
+std::ostream& messages() {
+  static __gnu_cxx::stdio_filebuf<char> buffer(dup(STDERR_FILENO), std::ios::out);
+  static std::ostream stream(&buffer);
+  [[maybe_unused]] static const auto flags = stream.setf(std::ios::unitbuf);  // as std::cerr
+  return stream;
+}
+
 void print_error(std::string_view message) {
-  std::cerr << "pblur: error: " << message << std::endl;
+  messages() << "pblur: error: " << message << std::endl;
 }
 
 int report_failure(const std::exception& error) {

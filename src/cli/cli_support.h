@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,11 @@ enum ExitCode : int {
 
 // "pblur 0.1.0 (OpenCV 4.6.0, oneTBB 2021.8.0)"
 std::string version_text();
+
+// pblur's own lines for the user. They go to a copy of stderr taken when main() starts: while
+// images are decoded, stderr itself points at /dev/null (image_io.cpp keeps libjpeg, libpng and
+// libtiff quiet), and a line written meanwhile by another thread must not vanish with theirs.
+std::ostream& messages();
 
 // Prints "pblur: error: <message>" on stderr.
 void print_error(std::string_view message);

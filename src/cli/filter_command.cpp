@@ -33,9 +33,9 @@ void print_phases(const Timings& timings, const BackendChoice& choice, const cv:
   if (choice.kind != BackendKind::sequential) backend += " " + std::to_string(choice.workers);
   if (choice.kind == BackendKind::processes)
     backend += ", " + std::string(transport_name(choice.transport));
-  std::cerr << "pblur: " << describe_image(image) << ", " << backend << "\n";
+  messages() << "pblur: " << describe_image(image) << ", " << backend << "\n";
   const auto line = [](const char* phase, std::chrono::nanoseconds d) {
-    std::cerr << "pblur:   " << phase << format_duration(d) << "\n";
+    messages() << "pblur:   " << phase << format_duration(d) << "\n";
   };
   line("load           ", timings.load);
   if (choice.kind == BackendKind::processes) {
@@ -48,11 +48,11 @@ void print_phases(const Timings& timings, const BackendChoice& choice, const cv:
   line("total          ",
        timings.load + t.start_workers + t.send + t.filter + t.collect + timings.save);
   if (choice.kind == BackendKind::processes) {
-    std::cerr << "pblur:   queue traffic  " << timings.result.queue_bytes << " bytes";
+    messages() << "pblur:   queue traffic  " << timings.result.queue_bytes << " bytes";
     if (timings.result.workers_replaced > 0) {
-      std::cerr << ", " << timings.result.workers_replaced << " workers replaced";
+      messages() << ", " << timings.result.workers_replaced << " workers replaced";
     }
-    std::cerr << "\n";
+    messages() << "\n";
   }
 }
 

@@ -26,6 +26,7 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  pblur::cli::messages();  // takes its copy of stderr before any image is decoded
   CLI::App app{
       "pblur: blur, denoise and filter images in parallel, with forked worker processes "
       "over a shared-memory queue or with oneTBB threads; the output is the same bytes "

@@ -1,5 +1,7 @@
 #include "cli/progress.h"
 
+#include "cli/cli_support.h"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -20,8 +22,7 @@ int terminal_columns() {
 }
 
 void write_stderr(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stderr);
-  std::fflush(stderr);
+  messages() << text << std::flush;
 }
 
 double seconds(std::chrono::nanoseconds duration) {
