@@ -1,7 +1,7 @@
 // End-to-end tests of `pblur batch`, run as a user would run it.
-#include <algorithm>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <fstream>
 
@@ -76,9 +76,11 @@ TEST(BatchCli, EveryImageGetsItsLineWhateverTheBackendAndSplit) {
   for (unsigned i = 0; i < 12; ++i) {
     write_image(dir / "in" / ("p" + std::to_string(i) + ".jpg"), make_image(160, 120, CV_8UC3, i));
   }
-  const std::vector<std::vector<std::string>> modes = {
-      {"--threads", "2"}, {"--seq"}, {"--procs", "2", "--split", "strips"},
-      {"--threads", "2", "--split", "strips"}, {"--procs", "2", "--split", "images"}};
+  const std::vector<std::vector<std::string>> modes = {{"--threads", "2"},
+                                                       {"--seq"},
+                                                       {"--procs", "2", "--split", "strips"},
+                                                       {"--threads", "2", "--split", "strips"},
+                                                       {"--procs", "2", "--split", "images"}};
   for (const auto& mode : modes) {
     std::vector<std::string> args = {"batch", "in", "out", "--overwrite"};
     args.insert(args.end(), mode.begin(), mode.end());
