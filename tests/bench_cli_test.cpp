@@ -44,6 +44,12 @@ const std::set<std::string> kConfigsFor12 = {
     "seq/group:1", "threads/workers:1", "procs-shared/workers:1", "procs-copy/workers:1",
     "seq/group:2", "threads/workers:2", "procs-shared/workers:2", "procs-copy/workers:2"};
 
+struct OptionErrorCase {
+  std::string args;
+  int exit_code;
+  std::string message;
+};
+
 class BenchCommand : public testing::Test {
  protected:
   void SetUp() override {
@@ -74,6 +80,19 @@ class BenchCommand : public testing::Test {
   }
 
   // Five small images in imgs/: PNGs and JPEGs.
+  // One line on stderr that says c.message, the expected exit code, nothing on stdout.
+  void expect_one_line_error(const OptionErrorCase& c, bool starts_with_error) {
+    SCOPED_TRACE(c.args);
+    const Outcome run = pblur(c.args);
+    EXPECT_EQ(run.exit_code, c.exit_code);
+    EXPECT_EQ(run.out, "");
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    EXPECT_NE(run.err.find(c.message), std::string::npos) << run.err;
+    if (starts_with_error) {
+      EXPECT_EQ(run.err.rfind("pblur: error: ", 0), 0u) << run.err;
+    }
+  }
+
   void make_folder() {
     fs::create_directories(dir_ / "imgs");
     cv::RNG rng(5);
@@ -195,12 +214,7 @@ TEST_F(BenchCommand, PlotWithoutMatplotlibFailsAtOnceAndWritesNothing) {
 }
 
 TEST_F(BenchCommand, OptionErrorsAreOneClearLine) {
-  struct Case {
-    std::string args;
-    int exit_code;
-    std::string message;
-  };
-  const Case cases[] = {
+  const OptionErrorCase cases[] = {
       {"bench", 2, "pblur: error: give an IMAGE or --batch DIR (see pblur bench --help)\n"},
       {"bench in.png --workers 0", 2, "--workers: Value 0 not in range 1 to 256"},
       {"bench in.png --workers 1,x", 2, "--workers"},
@@ -215,15 +229,7 @@ TEST_F(BenchCommand, OptionErrorsAreOneClearLine) {
        "not exist\n"},
       {"bench in.png --csv tmp", 4, "pblur: error: --csv: cannot write 'tmp': it is a folder\n"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.args);
-    const Outcome run = pblur(c.args);
-    EXPECT_EQ(run.exit_code, c.exit_code);
-    EXPECT_EQ(run.out, "");
-    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
-    EXPECT_NE(run.err.find(c.message), std::string::npos) << run.err;
-    EXPECT_EQ(run.err.rfind("pblur: error: ", 0), 0u) << run.err;
-  }
+  for (const OptionErrorCase& c : cases) expect_one_line_error(c, true);
 }
 
 TEST_F(BenchCommand, HelpAndTheFilterCommandStillWork) {
@@ -358,12 +364,7 @@ TEST_F(BenchCommand, BatchStoppedBySigtermRemovesItsTemporaryOutputs) {
 TEST_F(BenchCommand, BatchOptionErrorsAreOneClearLine) {
   make_folder();
   fs::create_directories(dir_ / "empty");
-  struct Case {
-    std::string args;
-    int exit_code;
-    std::string message;
-  };
-  const Case cases[] = {
+  const OptionErrorCase cases[] = {
       {"bench in.png --batch imgs", 2, "pblur: error: IMAGE excludes --batch"},
       {"bench --batch imgs --plot c.png", 2, "pblur: error: --batch excludes --plot"},
       {"bench in.png -r", 2, "pblur: error: --recursive requires --batch"},
@@ -372,14 +373,7 @@ TEST_F(BenchCommand, BatchOptionErrorsAreOneClearLine) {
        "pblur: error: no images found in 'empty' (subfolders are searched with --recursive)\n"},
       {"bench --batch in.png", 3, "pblur: error: cannot read 'in.png': not a folder\n"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.args);
-    const Outcome run = pblur(c.args);
-    EXPECT_EQ(run.exit_code, c.exit_code);
-    EXPECT_EQ(run.out, "");
-    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
-    EXPECT_NE(run.err.find(c.message), std::string::npos) << run.err;
-  }
+  for (const OptionErrorCase& c : cases) expect_one_line_error(c, false);
 }
 
 }  // namespace

@@ -263,9 +263,8 @@ class GroupRun {
   void report_progress(const BatchBenchConfig& config) {
     ++done_;
     if (!options_.on_progress) return;
-    const int per_group = static_cast<int>(std::size(kConfigs)) *
-                          (1 + report_.context.warmup + report_.context.repeat);
-    const int total = per_group * static_cast<int>(report_.context.worker_counts.size());
+    const int total = planned_runs(static_cast<int>(std::size(kConfigs)), report_.context.warmup,
+                                   report_.context.repeat, report_.context.worker_counts.size());
     options_.on_progress(BatchBenchProgress{done_, std::max(total, done_), config});
   }
 

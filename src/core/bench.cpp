@@ -245,9 +245,9 @@ class GroupRun {
   void report_progress(const BenchConfig& config) {
     ++done_;
     if (!options_.on_progress) return;
-    const int per_group = static_cast<int>(std::size(kBenchBackends)) *
-                          (1 + report_.context.warmup + report_.context.repeat);
-    const int total = per_group * static_cast<int>(report_.context.worker_counts.size());
+    const int total =
+        planned_runs(static_cast<int>(std::size(kBenchBackends)), report_.context.warmup,
+                     report_.context.repeat, report_.context.worker_counts.size());
     options_.on_progress(BenchProgress{done_, std::max(total, done_), config});
   }
 
@@ -261,6 +261,10 @@ class GroupRun {
 };
 
 }  // namespace
+
+int planned_runs(int configurations, int warmup, int repeat, std::size_t worker_counts) {
+  return configurations * (1 + warmup + repeat) * static_cast<int>(worker_counts);
+}
 
 std::string_view bench_backend_name(BenchBackend backend) {
   switch (backend) {

@@ -142,6 +142,10 @@ std::vector<int> default_worker_counts(int cores);
 // seconds of sequential filtering per group, at least 5 and at most 50.
 int automatic_repeat(std::chrono::nanoseconds sequential);
 
+// Runs a whole bench makes: each of `configurations` once cold, `warmup` and `repeat` times more,
+// for each of `worker_counts` worker counts.
+int planned_runs(int configurations, int warmup, int repeat, std::size_t worker_counts);
+
 // Why an output differs from the reference, or "" if it is the same bytes.
 std::string compare_with_reference(const cv::Mat& reference, const cv::Mat& output);
 
