@@ -122,8 +122,9 @@ std::string describe_exit(int status) {
 class ProcessPool::Run {
  public:
   Run(ProcessPool& pool, std::size_t count, const std::function<TaskBytes(std::size_t)>& task,
-      const std::function<void(const TaskOutcome&)>& done)
+      const std::function<void(const TaskOutcome&)>& done, const std::atomic<bool>* stop)
       : pool_(pool),
+        stop_(stop),
         tasks_(SharedQueue::attach(pool.shared_->tasks)),
         results_(SharedQueue::attach(pool.shared_->results)),
         task_(task),
@@ -138,7 +139,7 @@ class ProcessPool::Run {
   PoolRunStats execute() {
     drain_stale_results();
     while (remaining_ > 0) {
-      if (pool_.options_.stop && pool_.options_.stop->load()) {
+      if (stop_requested()) {
         retire_duplicates();
         throw Interrupted("stopped before all tasks were done");
       }
@@ -157,6 +158,10 @@ class ProcessPool::Run {
     bool timed_out = false;
   };
 
+  bool stop_requested() const {
+    return (pool_.options_.stop && pool_.options_.stop->load()) || (stop_ && stop_->load());
+  }
+
   void drain_stale_results() {
     while (results_.get(message_, std::chrono::nanoseconds(0)) == QueueStatus::ok) {
     }
@@ -167,6 +172,7 @@ class ProcessPool::Run {
     while (!unsent_.empty()) {
       const std::size_t index = unsent_.front();
       const TaskBytes bytes = task_(index);
+      if (!bytes.ready) break;
       const std::span<const std::byte> parts[2] = {bytes.head, bytes.body};
       if (tasks_.put(parts, make_tag(pool_.generation_, index), std::chrono::nanoseconds(0)) !=
           QueueStatus::ok) {
@@ -278,6 +284,7 @@ class ProcessPool::Run {
   }
 
   ProcessPool& pool_;
+  const std::atomic<bool>* stop_;
   SharedQueue tasks_;
   SharedQueue results_;
   const std::function<TaskBytes(std::size_t)>& task_;
@@ -366,10 +373,11 @@ std::size_t ProcessPool::max_result_bytes() const {
 }
 
 PoolRunStats ProcessPool::run(std::size_t count, const std::function<TaskBytes(std::size_t)>& task,
-                              const std::function<void(const TaskOutcome&)>& done) {
+                              const std::function<void(const TaskOutcome&)>& done,
+                              const std::atomic<bool>* stop) {
   if (count > 0xffffffffu) throw UsageError("too many tasks for one run");
   ++generation_;
-  return Run(*this, count, task, done).execute();
+  return Run(*this, count, task, done, stop).execute();
 }
 
 }  // namespace pblur

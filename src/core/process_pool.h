@@ -48,10 +48,12 @@ struct PoolOptions {
   std::optional<FaultPlan> fault;
 };
 
-// Task bytes: `head` then `body`, sent as one message without joining them first.
+// Task bytes: `head` then `body`, sent as one message without joining them first. A task that
+// is not `ready` yet (its input is still being made) is asked for again a moment later.
 struct TaskBytes {
   std::span<const std::byte> head;
   std::span<const std::byte> body;
+  bool ready = true;
 };
 
 struct TaskOutcome {
@@ -86,9 +88,12 @@ class ProcessPool {
 
   // Runs tasks 0 .. count-1. `task(i)` gives task i's bytes, maybe more than once (a retry);
   // they must stay valid until run() returns. `done` is called once per task, in completion
-  // order. Task failures are reported through `done`; run() throws only if the pool itself breaks.
+  // order. Task failures are reported through `done`; run() throws only if the pool itself breaks,
+  // or Interrupted when PoolOptions::stop or `stop` turns true. Tasks are sent in index order
+  // (retries first), so a task that is not ready holds back those after it.
   PoolRunStats run(std::size_t count, const std::function<TaskBytes(std::size_t)>& task,
-                   const std::function<void(const TaskOutcome&)>& done);
+                   const std::function<void(const TaskOutcome&)>& done,
+                   const std::atomic<bool>* stop = nullptr);
 
  private:
   class Run;

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+
+namespace pblur {
+
+// What shapes a streamed run besides the filter and the backend.
+struct StreamOptions {
+  int strips = 0;  // 0: StreamPlan's choice
+  // When this turns true, the run stops within a strip and throws Interrupted.
+  const std::atomic<bool>* stop = nullptr;
+  // Called after each strip is encoded, with the rows encoded so far, on the encoding thread.
+  std::function<void(int rows_done)> on_rows;
+};
+
+// How a streamed run went: its wall time and how long each stage was busy (the filter stage
+// summed over its workers), so the overlap shows as busy time above wall time.
+struct StreamStats {
+  std::chrono::nanoseconds wall{0};
+  std::chrono::nanoseconds decode{0};
+  std::chrono::nanoseconds filter{0};
+  std::chrono::nanoseconds encode{0};
+  std::size_t strips = 0;
+  int in_flight = 0;
+  std::uint64_t window_bytes = 0;  // pixel memory held by the strips in flight
+  std::uint64_t queue_bytes = 0;   // processes: bytes that crossed the queues, both ways
+  int workers_replaced = 0;
+  long workers_peak_rss_kb = 0;
+};
+
+}  // namespace pblur
