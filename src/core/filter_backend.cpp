@@ -1,7 +1,10 @@
 #include "core/filter_backend.h"
 
 #include "core/errors.h"
+#include "core/filters.h"
+#include "core/image/whole_image.h"
 #include "core/sequential_backend.h"
+#include "core/stream/threaded_stream.h"
 #include "core/thread_backend.h"
 
 namespace pblur {
@@ -27,6 +30,21 @@ FilterResult FilterBackend::filter(const cv::Mat& image, const FilterSpec& spec)
       return filter_with_threads(image, spec, choice_.workers, choice_.strips);
     case BackendKind::sequential:
       return filter_sequential(image, spec);
+  }
+  throw std::logic_error("unknown backend");
+}
+
+StreamStats FilterBackend::stream(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+                                  const StreamOptions& options) {
+  StreamOptions with_stop = options;
+  if (!with_stop.stop) with_stop.stop = choice_.stop;
+  switch (choice_.kind) {
+    case BackendKind::processes:
+      return processes_->stream(reader, writer, spec, with_stop);
+    case BackendKind::threads:
+      return stream_with_threads(reader, writer, spec, choice_.workers, with_stop);
+    case BackendKind::sequential:
+      return stream_whole(reader, writer, spec);
   }
   throw std::logic_error("unknown backend");
 }

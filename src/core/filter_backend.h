@@ -30,6 +30,11 @@ class FilterBackend {
   FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime);
 
   FilterResult filter(const cv::Mat& image, const FilterSpec& spec);
+  // Decodes `reader`, filters and encodes into `writer` at once, strip by strip (processes and
+  // threads); the sequential backend reads the whole image, filters it in one call and writes
+  // it, as the reference. Finishes `writer`.
+  StreamStats stream(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+                     const StreamOptions& options = {});
   // Where to decode images so that filter() copies none (see ProcessBackend).
   cv::MatAllocator* image_allocator() const;
   const BackendChoice& choice() const { return choice_; }

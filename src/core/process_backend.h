@@ -9,8 +9,10 @@
 
 #include "core/backend.h"
 #include "core/filter_spec.h"
+#include "core/image/row_codec.h"
 #include "core/process_pool.h"
 #include "core/process_runtime.h"
+#include "core/stream/stream_stats.h"
 
 namespace pblur {
 
@@ -36,6 +38,10 @@ class ProcessBackend {
 
   // Throws ProcessingError if a strip cannot be done (say, it kept killing its workers).
   FilterResult filter(const cv::Mat& image, const FilterSpec& spec);
+
+  // Decodes, filters and encodes at once (see stream_with_processes).
+  StreamStats stream(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+                     const StreamOptions& options = {});
 
  private:
   void ensure_pool(std::size_t task_bytes, std::size_t result_bytes, PhaseTimes& times);

@@ -13,4 +13,7 @@ namespace pblur {
 StreamStats stream_with_threads(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
                                 int threads, const StreamOptions& options = {});
 
+// The reference: reads the whole image, filters it in one call and writes it.
+StreamStats stream_whole(RowReader& reader, RowWriter& writer, const FilterSpec& spec);
+
 }  // namespace pblur
