@@ -84,7 +84,7 @@ TEST(BatchPlan, RecursiveMirrorsTheTree) {
   touch(dir / "in/a.jpg");
   touch(dir / "in/sub/deep/c.Tif");
   touch(dir / "in/sub/b.webp");
-  const BatchPlan plan = plan_batch(options_for(dir, true));
+  BatchPlan plan = plan_batch(options_for(dir, true));
   EXPECT_EQ(relatives(plan.work),
             (std::vector<std::string>{"a.jpg", "sub/b.webp", "sub/deep/c.Tif"}));
   EXPECT_EQ(plan.work[2].output, dir / "out/sub/deep/c.Tif");

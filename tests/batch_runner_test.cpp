@@ -9,10 +9,10 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "batch_test_support.h"
-#include "core/atomic_output.h"
 #include "core/errors.h"
 #include "core/filters.h"
 #include "core/image_io.h"
+#include "core/temporary_files.h"
 
 namespace pblur {
 namespace {
@@ -180,24 +180,27 @@ TEST(RunBatch, StopBeforeStartWritesNothing) {
   }
 }
 
-TEST(AbandonedTemporaries, OnlyThoseOfProcessesThatAreGone) {
+// A process id means something only on the machine that wrote it: a name without this
+// machine's (as pblur 0.1.0 wrote them) waits for kAbandonedTemporaryAge.
+TEST(AbandonedTemporaries, OnlyThoseOfThisMachinesProcessesThatAreGone) {
   const TempDir dir;
   const pid_t gone = fork();
   if (gone == 0) _exit(0);
   waitpid(gone, nullptr, 0);
-  const std::string alive = std::to_string(getpid());
-  const std::string dead = std::to_string(gone);
-  for (const std::string& name :
-       std::vector<std::string>{".a.png.pblur-" + dead + "-0.tmp",
-                                ".b.png.pblur-" + alive + "-3.tmp", "c.png", ".d.png.pblur-x-0.tmp",
-                                "e.pblur-" + dead + "-0.tmp", ".f.png.pblur-" + dead + "-1.tmpx"}) {
-    std::ofstream(dir / name) << "x";
-  }
+  const std::string ours = NamedTemporary(dir / "z.png").path().filename();
+  const std::string owner = ours.substr(13, ours.rfind('-', ours.rfind('-') - 1) - 13);
+  const std::string alive = owner + "-" + std::to_string(getpid());
+  const std::string dead = owner + "-" + std::to_string(gone);
+  const std::set<std::string> kept{".b.png.pblur-" + alive + "-3.tmp",
+                                   "c.png",
+                                   ".d.png.pblur-x-0.tmp",
+                                   "e.pblur-" + dead + "-0.tmp",
+                                   ".f.png.pblur-" + dead + "-1.tmpx",
+                                   ".g.png.pblur-" + std::to_string(gone) + "-0.tmp"};
+  for (const std::string& name : kept) std::ofstream(dir / name) << "x";
+  std::ofstream(dir / (".a.png.pblur-" + dead + "-0.tmp")) << "x";
   remove_abandoned_temporaries(dir.path());
-  EXPECT_EQ(
-      test::files_below(dir.path()),
-      (std::set<std::string>{".b.png.pblur-" + alive + "-3.tmp", "c.png", ".d.png.pblur-x-0.tmp",
-                             "e.pblur-" + dead + "-0.tmp", ".f.png.pblur-" + dead + "-1.tmpx"}));
+  EXPECT_EQ(test::files_below(dir.path()), kept);
 }
 
 }  // namespace

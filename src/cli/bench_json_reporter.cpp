@@ -193,6 +193,11 @@ void add_batch_entries(json& benchmarks, const BatchBenchResult& r,
   benchmarks.push_back(batch_aggregate_json(r, report, "max", r.elapsed.min, rate.max));
 }
 
+// A file name that is not UTF-8 is written with U+FFFD for its odd bytes, not refused.
+std::string dump(const json& document) {
+  return document.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 class JsonReporter : public BenchReporter {
  public:
   void report(const BenchReport& report, const BenchRunInfo& info,
@@ -205,7 +210,7 @@ class JsonReporter : public BenchReporter {
     context["image"] = {{"path", info.image_path}};
     context["image"].update(image_json(report.context.image));
     const json document{{"context", context}, {"benchmarks", benchmarks}};
-    out << document.dump(2) << "\n";
+    out << dump(document);
   }
 
   void report(const BatchBenchReport& report, const BenchRunInfo& info,
@@ -218,7 +223,7 @@ class JsonReporter : public BenchReporter {
                          {"input_bytes", report.folder.input_bytes},
                          {"first_image", image_json(report.context.image)}};
     const json document{{"context", context}, {"benchmarks", benchmarks}};
-    out << document.dump(2) << "\n";
+    out << dump(document);
   }
 };
 

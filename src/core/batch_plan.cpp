@@ -4,14 +4,21 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <climits>
+#include <cstring>
 #include <map>
 #include <set>
 #include <system_error>
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "core/atomic_output.h"
 #include "core/errors.h"
+#include "core/file_identity.h"
+#include "core/folder_scan.h"
+#include "core/output_record.h"
 #include "core/stable_hash.h"
+#include "core/temporary_files.h"
 
 namespace pblur {
 namespace {
@@ -37,42 +44,39 @@ std::optional<std::uint64_t> parse_number(std::string_view text) {
   return value;
 }
 
+// The output extension for `format` ("jpg", ".JPG"), with its dot; UsageError if OpenCV cannot
+// write it.
 void check_stop(const BatchPlanOptions& options) {
   if (options.stop && options.stop->load()) throw Interrupted("stopped while looking for images");
 }
 
-// The output extension for `format` ("jpg", ".JPG"), with its dot; UsageError if OpenCV cannot
-// write it.
 std::string output_extension(const std::string& format) {
   if (format.empty()) return "";
   std::string extension = lower(format);
   if (extension.front() != '.') extension.insert(extension.begin(), '.');
-  if (extension.size() < 2 || !cv::haveImageWriter("x" + extension)) {
+  if (extension.size() < 2 || extension.find('/') != std::string::npos ||
+      !cv::haveImageWriter("x" + extension)) {
     throw UsageError("--format " + format +
                      ": not a format pblur can write (try jpg, png, tif, webp)");
   }
   return extension;
 }
 
-fs::path resolved(const fs::path& path) {
-  std::error_code error;
-  fs::path absolute = fs::absolute(path, error);
-  if (error) absolute = path;
-  const fs::path canonical = fs::weakly_canonical(absolute, error);
-  return error ? absolute.lexically_normal() : canonical;
-}
-
-bool is_within(const fs::path& inner, const fs::path& outer) {
-  auto o = outer.begin(), i = inner.begin();
-  for (; o != outer.end(); ++o, ++i) {
-    if (o->empty() && std::next(o) == outer.end()) return true;  // outer has a trailing slash
-    if (i == inner.end() || *i != *o) return false;
+void check_suffix(const std::string& suffix) {
+  if (suffix.find('/') != std::string::npos) {
+    throw UsageError("--suffix " + suffix +
+                     ": must not contain '/': every output stays in OUTPUT_DIR's mirror of its "
+                     "input's folder");
   }
-  return true;
+  if (suffix.size() > NAME_MAX) {
+    throw UsageError("--suffix is " + std::to_string(suffix.size()) +
+                     " bytes long: a file name has at most " + std::to_string(NAME_MAX));
+  }
 }
 
-// Checks the two folders; true if one of them contains the other.
-bool check_folders(const BatchPlanOptions& options) {
+// Refuses an input folder that is missing, an output folder that is a file, and an output folder
+// that the scan would read.
+void check_folders(const BatchPlanOptions& options) {
   std::error_code error;
   const auto input_status = fs::status(options.input_dir, error);
   if (input_status.type() == fs::file_type::not_found) {
@@ -84,59 +88,18 @@ bool check_folders(const BatchPlanOptions& options) {
   if (fs::exists(options.output_dir, error) && !fs::is_directory(options.output_dir, error)) {
     throw OutputError("cannot write into '" + options.output_dir.string() + "': not a folder");
   }
-  const fs::path input = resolved(options.input_dir), output = resolved(options.output_dir);
-  if (input == output) {
+  if (identity_of(options.output_dir) == identity_of(options.input_dir)) {
     throw UsageError("OUTPUT_DIR '" + options.output_dir.string() +
                      "' is INPUT_DIR: the outputs would be read as inputs by the next run; "
                      "write them to another folder");
   }
-  if (options.recursive && is_within(output, input)) {
+  const bool output_inside = folder_is_within(options.output_dir, options.input_dir);
+  if (options.recursive && output_inside) {
     throw UsageError("OUTPUT_DIR '" + options.output_dir.string() + "' is inside INPUT_DIR '" +
                      options.input_dir.string() +
                      "' and --recursive would read the outputs as inputs; write them to a folder "
                      "outside INPUT_DIR, or leave out --recursive");
   }
-  return is_within(output, input) || is_within(input, output);
-}
-
-struct FoundImage {
-  fs::path path;
-  std::string relative;
-};
-
-template <typename Iterator>
-std::vector<FoundImage> collect(Iterator iterator, const BatchPlanOptions& options) {
-  std::vector<FoundImage> found;
-  std::error_code error;
-  for (auto end = Iterator(); iterator != end; iterator.increment(error)) {
-    if (error) break;
-    check_stop(options);
-    const fs::directory_entry& entry = *iterator;
-    if (!has_image_extension(entry.path()) || !entry.is_regular_file(error)) continue;
-    found.push_back(
-        {entry.path(), entry.path().lexically_relative(options.input_dir).generic_string()});
-  }
-  if (error) {
-    throw InputError("cannot read the folders below '" + options.input_dir.string() +
-                     "': " + error.message());
-  }
-  return found;
-}
-
-std::vector<FoundImage> find_images(const BatchPlanOptions& options) {
-  std::error_code error;
-  std::vector<FoundImage> found;
-  if (options.recursive) {
-    found = collect(fs::recursive_directory_iterator(options.input_dir, error), options);
-  } else {
-    found = collect(fs::directory_iterator(options.input_dir, error), options);
-  }
-  if (error) {
-    throw InputError("cannot read '" + options.input_dir.string() + "': " + error.message());
-  }
-  std::sort(found.begin(), found.end(),
-            [](const FoundImage& a, const FoundImage& b) { return a.relative < b.relative; });
-  return found;
 }
 
 fs::path output_for(const FoundImage& image, const BatchPlanOptions& options,
@@ -157,10 +120,8 @@ std::string describe_collision(const std::vector<const FoundImage*>& inputs,
          output.string() + "'";
 }
 
-// Two inputs with one output, or an output that is one of the inputs (possible only where one
-// folder holds the other): refused before any work.
-void check_collisions(const std::vector<FoundImage>& found, const std::vector<fs::path>& outputs,
-                      bool folders_overlap) {
+// Two inputs with one output: refused before any work.
+void check_collisions(const std::vector<FoundImage>& found, const std::vector<fs::path>& outputs) {
   std::map<fs::path, std::vector<const FoundImage*>> writers;
   for (std::size_t i = 0; i < found.size(); ++i) writers[outputs[i]].push_back(&found[i]);
   std::string problems;
@@ -175,24 +136,95 @@ void check_collisions(const std::vector<FoundImage>& found, const std::vector<fs
                      " shared by several inputs: " + problems + (count > 3 ? "; ..." : "") +
                      " (use --suffix, or leave out --format)");
   }
-  if (!folders_overlap) return;
-  std::set<fs::path> inputs;
-  for (const FoundImage& image : found) inputs.insert(resolved(image.path));
+}
+
+// An output that is one of the inputs, by any name (a hard or symbolic link, a bind mount):
+// refused before any work.
+void check_outputs_are_not_inputs(const std::vector<FoundImage>& found,
+                                  const std::vector<fs::path>& outputs) {
+  std::set<FileId> inputs;
+  for (const FoundImage& image : found) inputs.insert(image.id);
   for (std::size_t i = 0; i < found.size(); ++i) {
-    if (inputs.count(resolved(outputs[i]))) {
+    const std::optional<FileId> output = identity_of(outputs[i]);
+    if (output && inputs.count(*output)) {
       throw UsageError("'" + found[i].relative + "' would be written over the input '" +
-                       outputs[i].string() + "'; write the outputs to another folder");
+                       outputs[i].string() +
+                       "' (the same file by another name); write the "
+                       "outputs to another folder");
     }
   }
 }
 
-// True if `output` exists and was written after `input` last changed.
-bool output_is_newer(const fs::path& input, const fs::path& output) {
+// The report must not be an input, anything but a regular file, or one of the outputs.
+void check_report(const BatchPlanOptions& options, const std::vector<FoundImage>& found,
+                  const std::vector<fs::path>& outputs) {
+  if (options.report.empty()) return;
+  const std::string name = "cannot write the report '" + options.report.string() + "': ";
+  std::vector<FileId> inputs;
+  for (const FoundImage& image : found) inputs.push_back(image.id);
+  if (const auto problem = replacement_problem(options.report, inputs))
+    throw OutputError(name + *problem);
+  const auto folder_of = [](const fs::path& path) {
+    return identity_of(path.has_parent_path() ? path.parent_path() : fs::path("."));
+  };
+  const auto report_folder = folder_of(options.report);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (outputs[i].filename() == options.report.filename() && report_folder &&
+        folder_of(outputs[i]) == report_folder) {
+      throw OutputError(name + "it is the output of '" + found[i].relative + "'");
+    }
+  }
+}
+
+// Why the output `path` cannot be placed, before any work; empty if it can.
+std::string placement_problem(const fs::path& path) {
+  if (path.filename().native().size() > NAME_MAX || path.native().size() >= PATH_MAX)
+    return "cannot write '" + abbreviated(path) + "': " + std::strerror(ENAMETOOLONG);
+  const auto problem = replacement_problem(path, {});
+  return problem ? "cannot write '" + abbreviated(path) + "': " + *problem : "";
+}
+
+BatchItem item_for(const FoundImage& image, const fs::path& output) {
   std::error_code error;
-  const auto output_time = fs::last_write_time(output, error);
-  if (error) return false;
-  const auto input_time = fs::last_write_time(input, error);
-  return !error && output_time > input_time;
+  const auto bytes = fs::file_size(image.path, error);
+  return BatchItem{image.path, output, image.relative, error ? 0 : bytes};
+}
+
+bool in_shard(const std::string& relative, const Shard& shard) {
+  return shard_of(relative, shard.count) == shard.index;
+}
+
+void add_scan_failures(const std::vector<ScanFailure>& failures, const BatchPlanOptions& options,
+                       BatchPlan& plan) {
+  for (const ScanFailure& failure : failures) {
+    if (!failure.folder && !in_shard(failure.relative, options.shard)) continue;
+    const BatchItem item{failure.path, options.output_dir / failure.relative, failure.relative, 0};
+    plan.failed.push_back({item, failure.reason});
+  }
+}
+
+// The nearest folder of `folder` and above that is not a folder, or `folder`'s creation error.
+std::string folder_problem(const fs::path& folder, const std::error_code& error) {
+  for (fs::path above = folder; !above.empty(); above = above.parent_path()) {
+    std::error_code status_error;
+    const auto status = fs::symlink_status(above, status_error);
+    if (fs::exists(status)) {
+      if (fs::is_directory(status)) break;
+      return "cannot create the folder '" + abbreviated(folder) + "': '" + abbreviated(above) +
+             "' is a file, not a folder";
+    }
+    if (!above.has_relative_path()) break;
+  }
+  return "cannot create the folder '" + abbreviated(folder) +
+         "': " + (error ? error.message() : "a file stands in its way");
+}
+
+// Creates `folder`; empty if done, else why not.
+std::string make_folder(const fs::path& folder) {
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (!error && fs::is_directory(folder, error)) return "";
+  return folder_problem(folder, error);
 }
 
 }  // namespace
@@ -218,38 +250,59 @@ bool has_image_extension(const fs::path& path) {
 
 BatchPlan plan_batch(const BatchPlanOptions& options) {
   const std::string extension = output_extension(options.format);
-  const bool folders_overlap = check_folders(options);
-  const std::vector<FoundImage> found = find_images(options);
+  check_suffix(options.suffix);
+  check_folders(options);
+  const ScanResult scan = scan_for_images(
+      options.input_dir, {options.recursive, identity_of(options.output_dir), options.stop});
+  const std::vector<FoundImage>& found = scan.images;
   std::vector<fs::path> outputs;
   outputs.reserve(found.size());
   for (const FoundImage& image : found) outputs.push_back(output_for(image, options, extension));
-  check_collisions(found, outputs, folders_overlap);
+  check_collisions(found, outputs);
+  check_outputs_are_not_inputs(found, outputs);
+  check_report(options, found, outputs);
 
   BatchPlan plan;
   plan.found = found.size();
+  add_scan_failures(scan.failures, options, plan);
   for (std::size_t i = 0; i < found.size(); ++i) {
-    if (shard_of(found[i].relative, options.shard.count) != options.shard.index) continue;
+    if (!in_shard(found[i].relative, options.shard)) continue;
     check_stop(options);
-    std::error_code error;
-    const auto bytes = fs::file_size(found[i].path, error);
-    BatchItem item{found[i].path, outputs[i], found[i].relative, error ? 0 : bytes};
-    const bool skip = !options.overwrite && output_is_newer(item.input, item.output);
+    BatchItem item = item_for(found[i], outputs[i]);
+    if (std::string problem = placement_problem(item.output); !problem.empty()) {
+      plan.failed.push_back({std::move(item), std::move(problem)});
+      continue;
+    }
+    const bool skip =
+        !options.overwrite && output_is_up_to_date(item.input, item.output, options.options_digest);
     (skip ? plan.skipped : plan.work).push_back(std::move(item));
   }
+  std::sort(plan.failed.begin(), plan.failed.end(),
+            [](const auto& a, const auto& b) { return a.item.relative < b.item.relative; });
   return plan;
 }
 
-void create_output_folders(const fs::path& output_dir, const BatchPlan& plan) {
-  std::set<fs::path> folders{output_dir};
-  for (const BatchItem& item : plan.work) folders.insert(item.output.parent_path());
-  for (const fs::path& folder : folders) {
-    std::error_code error;
-    fs::create_directories(folder, error);
-    if (error || !fs::is_directory(folder)) {
-      throw OutputError("cannot create the folder '" + folder.string() +
-                        "': " + (error ? error.message() : "a file of that name exists"));
+void create_output_folders(const fs::path& output_dir, BatchPlan& plan) {
+  if (std::string problem = make_folder(output_dir); !problem.empty()) throw OutputError(problem);
+  std::map<fs::path, std::string> problems;
+  for (const BatchItem& item : plan.work) {
+    const fs::path folder = item.output.parent_path();
+    if (problems.count(folder)) continue;
+    problems[folder] = make_folder(folder);
+    if (problems[folder].empty()) remove_abandoned_temporaries(folder);
+  }
+  std::vector<BatchItem> work;
+  for (BatchItem& item : plan.work) {
+    const std::string& problem = problems[item.output.parent_path()];
+    if (problem.empty()) {
+      work.push_back(std::move(item));
+    } else {
+      plan.failed.push_back({item, "cannot write '" + abbreviated(item.output) + "': " + problem});
     }
   }
+  plan.work = std::move(work);
+  std::sort(plan.failed.begin(), plan.failed.end(),
+            [](const auto& a, const auto& b) { return a.item.relative < b.item.relative; });
 }
 
 }  // namespace pblur

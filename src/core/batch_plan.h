@@ -37,6 +37,8 @@ struct BatchPlanOptions {
   bool overwrite = false;
   Shard shard;
   const std::atomic<bool>* stop = nullptr;  // scanning ends with Interrupted when it turns true
+  std::string options_digest;               // output_options_digest() of the filter and save
+  std::filesystem::path report;             // the report file; empty: none (or stdout)
 };
 
 struct BatchItem {
@@ -46,24 +48,40 @@ struct BatchItem {
   std::uint64_t input_bytes = 0;
 };
 
-struct BatchPlan {
-  std::vector<BatchItem> work;     // this shard's images to filter, by relative path
-  std::vector<BatchItem> skipped;  // this shard's images whose output is newer than the input
-  std::size_t found = 0;           // images found in the input folder, all shards
+// A folder that cannot be read, or an image whose output cannot be placed: that path's failure.
+struct PlanFailure {
+  BatchItem item;  // for a folder: the folder and the output folder it mirrors to
+  std::string reason;
 };
 
-// Finds the images, maps each to its output and decides what to skip. Throws before any work:
-// InputError (no input folder), OutputError (the output folder is a file), UsageError (an
-// unknown --format, an output folder that the scan would read as input, two inputs with one
-// output, an output that would replace an input).
+struct BatchPlan {
+  std::vector<BatchItem> work;      // this shard's images to filter, by relative path
+  std::vector<BatchItem> skipped;   // this shard's images whose output is up to date
+  std::vector<PlanFailure> failed;  // failed before any work, by relative path
+  std::size_t found = 0;            // images found in the input folder, all shards
+};
+
+// Finds the images, maps each to its output and decides what to skip: an output whose record
+// says it was made from its input as it is now with the same options (output_is_up_to_date).
+// Throws before any work: InputError (no input folder), OutputError (the output folder is a
+// file, the report is an input, not a regular file or one of the outputs), UsageError (an
+// unknown --format, a --format or --suffix that is not a plain name, an output folder that the
+// scan would read as input, two inputs with one output, an output that is an input).
 //
-// The output folder may be the input folder or lie inside it only when the scan cannot reach
-// it: refused if it is the input folder itself (after resolving symbolic links), or inside it
-// while the scan is recursive; a plain scan reads only the input folder's own files, so a
-// subfolder of it is never read as input.
+// Folders and files are compared by identity (device and inode), so a symbolic link or a bind
+// mount of a folder is that folder. The output folder may lie inside the input folder only when
+// the scan cannot reach it: refused if it is the input folder itself, or inside it while the
+// scan is recursive; a plain scan reads only the input folder's own files.
+//
+// A subfolder that cannot be read, or an output that cannot be placed (its name is too long,
+// or a FIFO, device, symbolic link or folder stands there), is that path's failure in
+// `failed`, and the rest of the plan stands.
 BatchPlan plan_batch(const BatchPlanOptions& options);
 
-// Creates the output folder and every subfolder that the plan writes into. Throws OutputError.
-void create_output_folders(const std::filesystem::path& output_dir, const BatchPlan& plan);
+// Creates the output folder and every subfolder that the plan writes into, and removes from
+// them the temporary files of writers that are gone (remove_abandoned_temporaries). Throws
+// OutputError if the output folder cannot be made; an image whose subfolder cannot be (a file
+// stands in its way) moves from `work` to `failed`.
+void create_output_folders(const std::filesystem::path& output_dir, BatchPlan& plan);
 
 }  // namespace pblur

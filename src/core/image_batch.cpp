@@ -9,10 +9,10 @@
 #include <thread>
 #include <vector>
 
-#include "core/atomic_output.h"
 #include "core/errors.h"
 #include "core/image_job.h"
 #include "core/process_pool.h"
+#include "core/temporary_files.h"
 
 namespace pblur {
 namespace {

@@ -6,6 +6,7 @@
 #include "core/atomic_output.h"
 #include "core/errors.h"
 #include "core/filters.h"
+#include "core/output_record.h"
 
 namespace pblur {
 namespace {
@@ -54,6 +55,7 @@ std::string text_of(std::span<const std::byte> bytes) {
 ImageJobResult run_throwing(const ImageJob& job) {
   ImageJobResult result;
   auto start = Clock::now();
+  const OutputRules rules = output_rules_for(job.input, job.spec, job.save);
   const cv::Mat image = load_image(job.input, job.load);
   validate(job.spec, image.depth());
   check_output_can_hold(job.output, image);
@@ -65,7 +67,7 @@ ImageJobResult run_throwing(const ImageJob& job) {
   result.times.filter = now - start;
   start = now;
   const std::vector<uchar> bytes = encode_image(filtered, job.output, job.save);
-  write_file_atomically(job.output, std::as_bytes(std::span(bytes)));
+  write_file_atomically(job.output, std::as_bytes(std::span(bytes)), rules);
   result.times.save = Clock::now() - start;
   result.output_bytes = bytes.size();
   result.ok = true;

@@ -4,8 +4,8 @@
 #include <numeric>
 #include <set>
 
-#include "core/atomic_output.h"
 #include "core/errors.h"
+#include "core/temporary_files.h"
 
 namespace pblur {
 

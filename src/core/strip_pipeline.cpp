@@ -6,6 +6,7 @@
 #include "core/atomic_output.h"
 #include "core/errors.h"
 #include "core/image_io.h"
+#include "core/output_record.h"
 
 namespace pblur {
 namespace {
@@ -44,6 +45,7 @@ class StripPipeline {
   struct Loaded {
     cv::Mat image;
     FileResult result;
+    OutputRules rules;
   };
 
   static BackendChoice choice_with_stop(const BatchRunOptions& options) {
@@ -58,6 +60,7 @@ class StripPipeline {
     const BatchItem& source = items_[item];
     try {
       const auto start = Clock::now();
+      loaded.rules = output_rules_for(source.input, options_.spec, options_.save);
       loaded.image = load_image(source.input, options_.load);
       validate(options_.spec, loaded.image.depth());
       check_output_can_hold(source.output, loaded.image);
@@ -92,7 +95,7 @@ class StripPipeline {
     try {
       const auto start = Clock::now();
       const std::vector<uchar> bytes = encode_image(filtered, target.output, options_.save);
-      write_file_atomically(target.output, std::as_bytes(std::span(bytes)));
+      write_file_atomically(target.output, std::as_bytes(std::span(bytes)), loaded.rules);
       loaded.result.times.save = Clock::now() - start;
       loaded.result.output_bytes = bytes.size();
       return loaded.result;
