@@ -130,9 +130,7 @@ void PngReader::read_interlaced_whole() {
 void PngReader::read_rows(std::byte* dst, std::size_t stride, int count) {
   Decoder& d = *decoder_;
   if (d.failed) throw CodecError("the PNG decoder already failed");
-  if (count < 0 || count > layout_.height - rows_read_) {
-    throw CodecError("asked for rows past the end of the image");
-  }
+  check_more_rows(layout_, rows_read_, count);
   d.messages.warnings_fail = true;
   if (d.interlaced && d.whole.empty() && count > 0) read_interlaced_whole();
   for (int i = 0; i < count; ++i, ++rows_read_) {

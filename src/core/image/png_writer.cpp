@@ -101,9 +101,7 @@ PngWriter::~PngWriter() = default;
 void PngWriter::write_rows(const std::byte* src, std::size_t stride, int count) {
   Encoder& e = *encoder_;
   if (e.failed) throw CodecError("the PNG encoder already failed");
-  if (count < 0 || count > layout_.height - rows_written_) {
-    throw CodecError("given rows past the end of the image");
-  }
+  check_more_rows(layout_, rows_written_, count);
   for (int i = 0; i < count; ++i, ++rows_written_) {
     const auto row = reinterpret_cast<png_const_bytep>(src + std::size_t(i) * stride);
     e.check(png_guarded(e.png, [&e, row] { png_write_row(e.png, row); }));
@@ -113,10 +111,7 @@ void PngWriter::write_rows(const std::byte* src, std::size_t stride, int count) 
 void PngWriter::finish() {
   Encoder& e = *encoder_;
   if (e.failed) throw CodecError("the PNG encoder already failed");
-  if (rows_written_ != layout_.height) {
-    throw CodecError("finished after " + std::to_string(rows_written_) + " of " +
-                     std::to_string(layout_.height) + " rows");
-  }
+  check_all_rows(layout_, rows_written_);
   e.check(png_guarded(e.png, [&e] {
     png_write_end(e.png, e.info);
     png_write_flush(e.png);
