@@ -15,6 +15,8 @@
 
 #include "core/atomic_output.h"
 #include "core/errors.h"
+#include "core/image/jpeg_reader.h"
+#include "core/image/whole_image.h"
 #include "core/image_header.h"
 
 namespace pblur {
@@ -128,6 +130,20 @@ cv::Mat decode(std::span<const std::byte> bytes, int flags, cv::MatAllocator* al
   }
 }
 
+// libjpeg-turbo through pblur's reader: OpenCV's pixels, but every decoder warning fails.
+cv::Mat decode_jpeg(const fs::path& path, std::span<const std::byte> bytes,
+                    const LoadOptions& options) {
+  try {
+    JpegReader reader(bytes);
+    const RowLayout& layout = reader.layout();
+    check_pixel_count(path, std::uint64_t(layout.width), std::uint64_t(layout.height),
+                      options.max_pixels);
+    return read_whole_image(reader, options.allocator);
+  } catch (const CodecError& error) {
+    refuse_input(path, std::string("the file is corrupt (") + error.what() + ")");
+  }
+}
+
 std::string depth_name(int depth) {
   switch (depth) {
     case CV_8U:
@@ -185,7 +201,9 @@ cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
   check_pixel_count(path, header.width, header.height, options.max_pixels);
   if (const auto truncation = find_truncation(header, bytes))
     refuse_input(path, std::string(*truncation));
-  cv::Mat image = decode(bytes, read_flags(header.format), options.allocator);
+  cv::Mat image = header.format == ImageFormat::jpeg
+                      ? decode_jpeg(path, bytes, options)
+                      : decode(bytes, read_flags(header.format), options.allocator);
   if (image.empty()) {
     if (header.format == ImageFormat::unknown) refuse_input(path, "not an image pblur can read");
     refuse_input(path, "the file is corrupt (the " + std::string(format_name(header.format)) +
