@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libopencv-dev      # image codecs and the Gaussian, box and median filters
   libtbb-dev         # the thread backend (and OpenCV's own parallel loops)
+  libjpeg62-turbo-dev libpng-dev libtiff-dev libwebp-dev # image sizes read by the decoders' libraries
   libcli11-dev       # command-line parsing
   libgtest-dev       # the test suite
   python3-pil        # Pillow: the reference for --filter pil-blur
