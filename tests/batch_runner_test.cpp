@@ -13,6 +13,7 @@
 #include "core/filters.h"
 #include "core/image_io.h"
 #include "core/temporary_files.h"
+#include "crafted_files.h"
 
 namespace pblur {
 namespace {
@@ -38,13 +39,7 @@ class RuntimeEnvironment : public ::testing::Environment {
 // A PNG that is only a header claiming `width` x `height` pixels.
 void write_png_header(const fs::path& path, std::uint32_t width, std::uint32_t height) {
   fs::create_directories(path.parent_path());
-  std::string bytes = "\x89PNG\r\n\x1a\n";
-  bytes += std::string("\0\0\0\x0dIHDR", 8);
-  for (const std::uint32_t v : {width, height}) {
-    for (int shift = 24; shift >= 0; shift -= 8) bytes += char((v >> shift) & 0xff);
-  }
-  bytes += std::string("\x08\x02\0\0\0\0\0\0\0", 9);
-  std::ofstream(path, std::ios::binary) << bytes;
+  std::ofstream(path, std::ios::binary) << testing::png_header(width, height);
 }
 
 std::vector<BatchItem> make_items(const TempDir& dir, int count, bool with_bad = false) {

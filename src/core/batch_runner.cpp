@@ -39,7 +39,7 @@ std::uint64_t largest_image_pixels(std::span<const BatchItem> items) {
     file.read(head.data(), std::streamsize(head.size()));
     const auto bytes = std::as_bytes(std::span(head.data(), std::size_t(file.gcount())));
     const ImageHeader header = read_image_header(bytes);
-    largest = std::max(largest, header.width * header.height);
+    largest = std::max(largest, pixel_count(header));
   }
   return largest;
 }

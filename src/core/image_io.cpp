@@ -18,6 +18,7 @@
 #include "core/image/jpeg_reader.h"
 #include "core/image/whole_image.h"
 #include "core/image_header.h"
+#include "core/input_file.h"
 
 namespace pblur {
 namespace {
@@ -65,52 +66,54 @@ class SilencedStderr {
   static inline int saved_ = -1;
 };
 
-std::vector<std::byte> read_whole_file(const fs::path& path) {
-  std::error_code error;
-  const auto status = fs::status(path, error);
-  if (status.type() == fs::file_type::not_found) refuse_input(path, "no such file");
-  if (error) refuse_input(path, error.message());
-  if (status.type() == fs::file_type::directory) refuse_input(path, "it is a folder, not a file");
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) refuse_input(path, std::strerror(errno));
-  std::vector<std::byte> bytes;
-  std::byte chunk[1 << 16];
-  while (true) {
-    const ssize_t n = read(fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int read_error = errno;
-      close(fd);
-      refuse_input(path, std::strerror(read_error));
-    }
-    if (n == 0) break;
-    bytes.insert(bytes.end(), chunk, chunk + n);
-  }
-  close(fd);
-  if (bytes.empty()) refuse_input(path, "the file is empty");
-  return bytes;
-}
-
-void check_pixel_count(const fs::path& path, std::uint64_t width, std::uint64_t height,
-                       std::uint64_t max_pixels) {
-  if (width == 0 || height == 0) return;
-  const std::uint64_t pixels = width * height;
+void check_pixel_count(const fs::path& path, const ImageHeader& header, std::uint64_t max_pixels) {
+  const std::uint64_t pixels = pixel_count(header);
   if (pixels > max_pixels) {
-    refuse_input(path, "the image is " + std::to_string(width) + "x" + std::to_string(height) +
-                           " = " + std::to_string(pixels) + " pixels, more than --max-pixels " +
-                           std::to_string(max_pixels));
+    refuse_input(path, "the image is " + std::to_string(header.width) + "x" +
+                           std::to_string(header.height) + " = " + std::to_string(pixels) +
+                           " pixels, more than --max-pixels " + std::to_string(max_pixels));
   }
 }
 
-int read_flags(ImageFormat format) {
+// What OpenCV decodes these formats to, which pblur does not filter; nullopt for the others.
+std::optional<std::string> unfilterable_pixels(ImageFormat format) {
+  if (format == ImageFormat::pfm || format == ImageFormat::hdr) return "32-bit float";
+  if (format == ImageFormat::exr) return "32-bit float or integer";
+  return std::nullopt;
+}
+
+// Everything the header decides, before any pixel memory is committed.
+void check_header(const fs::path& path, const ImageHeader& header, std::span<const std::byte> file,
+                  std::uint64_t max_pixels) {
+  const std::string format(format_name(header.format));
+  if (header.format == ImageFormat::unknown) refuse_input(path, "not an image pblur can read");
+  if (header.format == ImageFormat::dicom) {
+    refuse_input(path, "pblur does not read DICOM files (their size cannot be checked first)");
+  }
+  check_pixel_count(path, header, max_pixels);
+  if (const auto truncation = find_truncation(header, file))
+    refuse_input(path, std::string(*truncation));
+  if (header.width == 0) {
+    refuse_input(path, "the file is corrupt (its " + format + " header gives no valid size)");
+  }
+  if (header.channels > 4) {
+    refuse_input(path, "pblur filters gray, BGR and BGRA images; this one has " +
+                           std::to_string(header.channels) + " channels");
+  }
+  if (const auto pixels = unfilterable_pixels(header.format)) {
+    refuse_input(path, "pblur filters 8-bit and 16-bit images; " + format + " images hold " +
+                           *pixels + " pixels");
+  }
+}
+
+int read_flags(const ImageHeader& header) {
   // IMREAD_UNCHANGED keeps alpha but ignores EXIF orientation; a JPEG has no alpha, so it is
   // read with flags that keep its channels and depth and apply the orientation.
-  return format == ImageFormat::jpeg ? cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH
-                                     : cv::IMREAD_UNCHANGED;
+  if (header.format == ImageFormat::jpeg) return cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH;
+  return header.color_read_as_gray ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED;
 }
 
 bool size_agrees(const ImageHeader& header, const cv::Mat& image) {
-  if (header.width == 0 || header.height == 0) return true;
   const auto cols = std::uint64_t(image.cols), rows = std::uint64_t(image.rows);
   return (cols == header.width && rows == header.height) ||
          (header.format == ImageFormat::jpeg && cols == header.height && rows == header.width);
@@ -134,10 +137,8 @@ cv::Mat decode(std::span<const std::byte> bytes, int flags, cv::MatAllocator* al
 cv::Mat decode_jpeg(const fs::path& path, std::span<const std::byte> bytes,
                     const LoadOptions& options) {
   try {
+    // The header was checked against the pixel budget by the same libjpeg call.
     JpegReader reader(bytes);
-    const RowLayout& layout = reader.layout();
-    check_pixel_count(path, std::uint64_t(layout.width), std::uint64_t(layout.height),
-                      options.max_pixels);
     return read_whole_image(reader, options.allocator);
   } catch (const CodecError& error) {
     refuse_input(path, std::string("the file is corrupt (") + error.what() + ")");
@@ -183,6 +184,13 @@ std::string lower_extension(const fs::path& path) {
   return extension;
 }
 
+// The extension OpenCV's encoders know the format by: a ".pxm" (any of PBM, PGM, PPM, as OpenCV
+// reads it) is written as PNM picks for the image's channels.
+std::string encoder_extension(const fs::path& path) {
+  const std::string extension = lower_extension(path);
+  return extension == ".pxm" ? ".pnm" : extension;
+}
+
 std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& options) {
   if (!options.quality) return {};
   const std::string extension = lower_extension(path);
@@ -196,22 +204,18 @@ std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& opti
 }  // namespace
 
 cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
-  const std::vector<std::byte> bytes = read_whole_file(path);
+  const std::vector<std::byte> bytes = read_input_file(path, options.max_pixels);
   const ImageHeader header = read_image_header(bytes);
-  check_pixel_count(path, header.width, header.height, options.max_pixels);
-  if (const auto truncation = find_truncation(header, bytes))
-    refuse_input(path, std::string(*truncation));
+  check_header(path, header, bytes, options.max_pixels);
   cv::Mat image = header.format == ImageFormat::jpeg
                       ? decode_jpeg(path, bytes, options)
-                      : decode(bytes, read_flags(header.format), options.allocator);
+                      : decode(bytes, read_flags(header), options.allocator);
   if (image.empty()) {
-    if (header.format == ImageFormat::unknown) refuse_input(path, "not an image pblur can read");
     refuse_input(path, "the file is corrupt (the " + std::string(format_name(header.format)) +
                            " decoder failed)");
   }
   if (!size_agrees(header, image))
     refuse_input(path, "the file is corrupt (its size disagrees with its header)");
-  check_pixel_count(path, std::uint64_t(image.cols), std::uint64_t(image.rows), options.max_pixels);
   if (image.depth() != CV_8U && image.depth() != CV_16U) {
     refuse_input(path,
                  "pblur filters 8-bit and 16-bit images; this one is " + depth_name(image.depth()));
@@ -227,7 +231,7 @@ void check_output_path(const fs::path& path) {
   if (path.extension().empty()) {
     refuse_output(path, "no file extension to choose the format by (use .png, .jpg, .tif, ...)");
   }
-  if (!cv::haveImageWriter(path.string())) {
+  if (!cv::haveImageWriter("x" + encoder_extension(path))) {
     refuse_output(path, "unknown output format '" + path.extension().string() + "'");
   }
   const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
@@ -239,17 +243,18 @@ void check_output_path(const fs::path& path) {
 }
 
 void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
-  // Round-trips a tiny image of the same type: whatever OpenCV's encoder for this format
-  // would change (depth, channels) shows up here.
-  const cv::Mat probe(8, 8, image.type(), cv::Scalar::all(1));
+  // Round-trips a small image of the same type: whatever OpenCV's encoder for this format would
+  // change (depth, channels) shows up here. 64 x 64: OpenJPEG's default six resolution levels
+  // need at least 32 pixels a side.
+  constexpr int kProbeSide = 64;
+  const cv::Mat probe(kProbeSide, kProbeSide, image.type(), cv::Scalar::all(1));
   std::vector<uchar> bytes;
   cv::Mat back;
   {
     SilencedStderr silenced;
     try {
-      if (cv::imencode(path.extension().string(), probe, bytes)) {
-        back = cv::imdecode(bytes,
-                            read_flags(read_image_header(std::as_bytes(std::span(bytes))).format));
+      if (cv::imencode(encoder_extension(path), probe, bytes)) {
+        back = cv::imdecode(bytes, read_flags(read_image_header(std::as_bytes(std::span(bytes)))));
       }
     } catch (const cv::Exception&) {
     }
@@ -269,7 +274,7 @@ std::vector<uchar> encode_image(const cv::Mat& image, const fs::path& path,
     SilencedStderr silenced;
     try {
       encoded =
-          cv::imencode(path.extension().string(), image, bytes, encode_parameters(path, options));
+          cv::imencode(encoder_extension(path), image, bytes, encode_parameters(path, options));
     } catch (const cv::Exception&) {
     }
   }

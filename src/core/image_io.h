@@ -24,9 +24,10 @@ struct SaveOptions {
 
 // Decodes an image with its channels (gray, BGR, BGRA) and depth (8 or 16 bits) as stored, a
 // JPEG turned as its EXIF orientation says. Throws InputError naming the file and the reason:
-// missing, a folder, unreadable, empty, not an image, truncated or corrupt, more pixels than
-// `max_pixels` (checked from the header, before any pixel is allocated, where pblur can read the
-// format's header: JPEG, PNG, TIFF, WebP, BMP, PNM), or a depth other than 8 or 16 bits.
+// missing, a folder, unreadable, empty, longer than any image within `max_pixels` could be (see
+// read_input_file), not an image, truncated or corrupt, more pixels or channels than pblur takes,
+// or pixels other than 8 or 16 bits. Everything the header decides (see read_image_header) is
+// checked before any pixel memory is committed.
 cv::Mat load_image(const std::filesystem::path& path, const LoadOptions& options = {});
 
 // Throws OutputError unless an image can be written at `path`: its folder exists, it is not a
