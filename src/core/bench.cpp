@@ -11,7 +11,7 @@
 
 #include "core/errors.h"
 #include "core/filter_backend.h"
-#include "core/peak_memory.h"
+#include "core/os/peak_memory.h"
 
 namespace pblur {
 namespace {

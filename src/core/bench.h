@@ -12,7 +12,7 @@
 
 #include "core/backend.h"
 #include "core/filter_spec.h"
-#include "core/machine_info.h"
+#include "core/os/machine_info.h"
 #include "core/process_runtime.h"
 
 namespace pblur {
