@@ -2,7 +2,7 @@
 
 #include "cli/cli_support.h"
 #include "core/errors.h"
-#include "core/machine_info.h"
+#include "core/os/machine_info.h"
 
 namespace pblur::cli {
 

@@ -8,7 +8,7 @@
 
 #include "core/errors.h"
 #include "core/filters.h"
-#include "core/peak_memory.h"
+#include "core/os/peak_memory.h"
 #include "core/strip_plan.h"
 
 namespace pblur {

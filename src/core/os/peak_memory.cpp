@@ -1,4 +1,4 @@
-#include "core/peak_memory.h"
+#include "core/os/peak_memory.h"
 
 #include <sys/resource.h>
 

@@ -1,4 +1,4 @@
-#include "core/machine_info.h"
+#include "core/os/machine_info.h"
 
 #include <sched.h>
 #include <unistd.h>
