@@ -9,7 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "bench_test_runtime.h"
-#include "core/errors.h"
+#include "core/base/errors.h"
 
 namespace pblur {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/batch_plan.h"
+#include "core/batch/batch_plan.h"
 
 #include <fstream>
 #include <map>
@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "batch_test_support.h"
-#include "core/errors.h"
-#include "core/stable_hash.h"
+#include "core/base/errors.h"
+#include "core/base/stable_hash.h"
 
 namespace pblur {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/batch_runner.h"
+#include "core/batch/batch_runner.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,10 +9,10 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "batch_test_support.h"
-#include "core/errors.h"
-#include "core/filters.h"
-#include "core/image_io.h"
-#include "core/temporary_files.h"
+#include "core/base/errors.h"
+#include "core/filters/filters.h"
+#include "core/image/image_io.h"
+#include "core/os/temporary_files.h"
 #include "crafted_files.h"
 
 namespace pblur {

@@ -17,7 +17,7 @@
 
 #include "bench_test_runtime.h"
 #include "cli/bench_reporter.h"
-#include "core/batch_plan.h"
+#include "core/batch/batch_plan.h"
 #include "core/bench/folder_bench.h"
 #include "core/bench/image_bench.h"
 

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "bench_test_runtime.h"
-#include "core/errors.h"
-#include "core/process_backend.h"
+#include "core/base/errors.h"
+#include "core/backends/process_backend.h"
 
 namespace pblur {
 namespace {

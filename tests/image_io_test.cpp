@@ -1,4 +1,4 @@
-#include "core/image_io.h"
+#include "core/image/image_io.h"
 
 #include <sys/stat.h>
 
@@ -8,9 +8,9 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/errors.h"
-#include "core/image_header.h"
-#include "core/shared_arena.h"
+#include "core/base/errors.h"
+#include "core/image/image_header.h"
+#include "core/ipc/shared_arena.h"
 #include "crafted_files.h"
 #include "test_support.h"
 

@@ -12,12 +12,12 @@
 #include "cli/batch_report.h"
 #include "cli/cli_support.h"
 #include "cli/progress.h"
-#include "core/atomic_output.h"
-#include "core/batch_plan.h"
-#include "core/batch_runner.h"
-#include "core/errors.h"
-#include "core/output_record.h"
-#include "core/process_runtime.h"
+#include "core/os/atomic_output.h"
+#include "core/batch/batch_plan.h"
+#include "core/batch/batch_runner.h"
+#include "core/base/errors.h"
+#include "core/batch/output_record.h"
+#include "core/ipc/process_runtime.h"
 
 namespace pblur::cli {
 namespace {

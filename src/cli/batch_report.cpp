@@ -12,9 +12,9 @@
 
 #include "cli/cli_support.h"
 #include "cli/progress.h"
-#include "core/atomic_output.h"
-#include "core/errors.h"
-#include "core/file_identity.h"
+#include "core/os/atomic_output.h"
+#include "core/base/errors.h"
+#include "core/os/file_identity.h"
 
 namespace pblur::cli {
 namespace {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "core/batch_plan.h"
-#include "core/batch_runner.h"
-#include "core/filter_backend.h"
+#include "core/batch/batch_plan.h"
+#include "core/batch/batch_runner.h"
+#include "core/backends/filter_backend.h"
 
 namespace pblur::cli {
 

@@ -11,13 +11,13 @@
 #include "cli/bench_plot.h"
 #include "cli/bench_reporter.h"
 #include "cli/cli_support.h"
-#include "core/atomic_output.h"
-#include "core/batch_plan.h"
+#include "core/os/atomic_output.h"
+#include "core/batch/batch_plan.h"
 #include "core/bench/folder_bench.h"
 #include "core/bench/image_bench.h"
-#include "core/errors.h"
-#include "core/image_io.h"
-#include "core/process_runtime.h"
+#include "core/base/errors.h"
+#include "core/image/image_io.h"
+#include "core/ipc/process_runtime.h"
 
 namespace pblur::cli {
 namespace {

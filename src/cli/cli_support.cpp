@@ -11,8 +11,8 @@
 #include <oneapi/tbb/version.h>
 #include <opencv2/core/version.hpp>
 
-#include "core/errors.h"
-#include "core/temporary_files.h"
+#include "core/base/errors.h"
+#include "core/os/temporary_files.h"
 
 namespace pblur::cli {
 

@@ -6,11 +6,11 @@
 #include <optional>
 
 #include "cli/cli_support.h"
-#include "core/atomic_output.h"
-#include "core/filter_backend.h"
-#include "core/image_io.h"
-#include "core/process_runtime.h"
-#include "core/temporary_files.h"
+#include "core/os/atomic_output.h"
+#include "core/backends/filter_backend.h"
+#include "core/image/image_io.h"
+#include "core/ipc/process_runtime.h"
+#include "core/os/temporary_files.h"
 
 namespace pblur::cli {
 namespace {

@@ -3,8 +3,8 @@
 #include <optional>
 #include <string>
 
-#include "core/backend.h"
-#include "core/batch_runner.h"
+#include "core/backends/backend.h"
+#include "core/batch/batch_runner.h"
 
 namespace pblur {
 

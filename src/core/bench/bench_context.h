@@ -7,7 +7,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "core/filter_spec.h"
+#include "core/filters/filter_spec.h"
 #include "core/os/machine_info.h"
 
 namespace pblur {

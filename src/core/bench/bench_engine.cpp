@@ -6,7 +6,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "core/errors.h"
+#include "core/base/errors.h"
 #include "core/os/peak_memory.h"
 
 namespace pblur {

@@ -9,7 +9,7 @@
 
 #include "core/bench/bench_config.h"
 #include "core/bench/bench_report.h"
-#include "core/filter_spec.h"
+#include "core/filters/filter_spec.h"
 
 namespace pblur {
 

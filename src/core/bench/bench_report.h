@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/backend.h"
+#include "core/backends/backend.h"
 #include "core/bench/bench_config.h"
 #include "core/bench/bench_context.h"
 #include "core/bench/bench_stats.h"

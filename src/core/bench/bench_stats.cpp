@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "core/errors.h"
+#include "core/base/errors.h"
 #include "core/os/machine_info.h"
 
 namespace pblur {

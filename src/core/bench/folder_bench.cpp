@@ -10,8 +10,8 @@
 #include <numeric>
 #include <sstream>
 
-#include "core/batch_runner.h"
-#include "core/errors.h"
+#include "core/batch/batch_runner.h"
+#include "core/base/errors.h"
 
 namespace pblur {
 namespace {

@@ -2,12 +2,12 @@
 
 #include <span>
 
-#include "core/batch_plan.h"
+#include "core/batch/batch_plan.h"
 #include "core/bench/bench_config.h"
 #include "core/bench/bench_engine.h"
 #include "core/bench/bench_report.h"
-#include "core/image_io.h"
-#include "core/process_runtime.h"
+#include "core/image/image_io.h"
+#include "core/ipc/process_runtime.h"
 
 namespace pblur {
 

@@ -3,8 +3,8 @@
 #include <cstring>
 #include <memory>
 
-#include "core/errors.h"
-#include "core/filter_backend.h"
+#include "core/base/errors.h"
+#include "core/backends/filter_backend.h"
 
 namespace pblur {
 namespace {

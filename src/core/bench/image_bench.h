@@ -7,7 +7,7 @@
 #include "core/bench/bench_config.h"
 #include "core/bench/bench_engine.h"
 #include "core/bench/bench_report.h"
-#include "core/process_runtime.h"
+#include "core/ipc/process_runtime.h"
 
 namespace pblur {
 
