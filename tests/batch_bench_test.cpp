@@ -1,16 +1,15 @@
-#include "core/batch_bench.h"
+#include "core/bench/folder_bench.h"
 
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <filesystem>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 
 #include "bench_test_runtime.h"
-#include "core/errors.h"
+#include "core/base/errors.h"
 
 namespace pblur {
 namespace {
@@ -43,13 +42,11 @@ class BatchBench : public testing::Test {
   }
   void TearDown() override {
     unsetenv("TMPDIR");
-    unsetenv(kBenchCorruptVariable);
     fs::remove_all(dir_);
   }
 
-  static BatchBenchOptions quick() {
-    BatchBenchOptions options;
-    options.folder = "in";
+  static BenchOptions quick() {
+    BenchOptions options;
     options.worker_counts = {2, 1};
     options.repeat = 2;
     options.warmup = 0;
@@ -63,21 +60,23 @@ class BatchBench : public testing::Test {
 };
 
 TEST_F(BatchBench, EveryBackendAndSplitIsMeasuredAgainstSeqInEachGroup) {
-  const BatchBenchReport report = run_batch_bench(bench_test_runtime(), items_, quick());
+  const BenchReport report = run_folder_bench(bench_test_runtime(), items_, LoadOptions{}, quick());
   EXPECT_TRUE(temporary_folder_is_empty());
   ASSERT_TRUE(report.ok());
-  EXPECT_EQ(report.folder.images, 4u);
-  EXPECT_EQ(report.folder.input_bytes, items_[0].input_bytes + items_[1].input_bytes +
-                                           items_[2].input_bytes + items_[3].input_bytes);
+  EXPECT_EQ(report.context.subject, BenchSubject::folder);
+  EXPECT_EQ(report.context.image.height, 40);  // the first image's
+  EXPECT_EQ(report.context.input.images, 4u);
+  EXPECT_EQ(report.context.input.bytes, items_[0].input_bytes + items_[1].input_bytes +
+                                            items_[2].input_bytes + items_[3].input_bytes);
   EXPECT_EQ(report.context.worker_counts, (std::vector<int>{1, 2}));
-  ASSERT_EQ(report.results.size(), 10u);
+  ASSERT_EQ(report.rows.size(), 10u);
   const char* labels[] = {"seq", "procs-images", "procs-strips", "threads-images",
                           "threads-strips"};
-  for (std::size_t i = 0; i < report.results.size(); ++i) {
-    const BatchBenchResult& r = report.results[i];
+  for (std::size_t i = 0; i < report.rows.size(); ++i) {
+    const BenchRow& r = report.rows[i];
     const int group = i < 5 ? 1 : 2;
-    SCOPED_TRACE(batch_bench_label(r.config) + " " + std::to_string(group));
-    EXPECT_EQ(batch_bench_label(r.config), labels[i % 5]);
+    SCOPED_TRACE(bench_label(r.config) + " " + std::to_string(group));
+    EXPECT_EQ(bench_label(r.config), labels[i % 5]);
     EXPECT_EQ(r.config.group_workers, group);
     EXPECT_EQ(r.config.workers, r.config.backend == BackendKind::sequential ? 1 : group);
     EXPECT_EQ(r.samples.size(), 2u);
@@ -92,13 +91,14 @@ TEST_F(BatchBench, EveryBackendAndSplitIsMeasuredAgainstSeqInEachGroup) {
 }
 
 TEST_F(BatchBench, AnOutputThatDiffersFromSeqIsThatConfigurationsError) {
-  setenv(kBenchCorruptVariable, "threads-images", 1);
-  const BatchBenchReport report = run_batch_bench(bench_test_runtime(), items_, quick());
+  BenchOptions options = quick();
+  options.corrupt_output = [](const BenchConfig& c) { return bench_label(c) == "threads-images"; };
+  const BenchReport report = run_folder_bench(bench_test_runtime(), items_, LoadOptions{}, options);
   EXPECT_TRUE(temporary_folder_is_empty());
   EXPECT_FALSE(report.ok());
-  for (const BatchBenchResult& r : report.results) {
-    SCOPED_TRACE(batch_bench_label(r.config));
-    if (batch_bench_label(r.config) == "threads-images") {
+  for (const BenchRow& r : report.rows) {
+    SCOPED_TRACE(bench_label(r.config));
+    if (bench_label(r.config) == "threads-images") {
       EXPECT_EQ(r.error.rfind("img0.png: output differs from seq's (both ", 0), 0u) << r.error;
       EXPECT_TRUE(r.samples.empty());
     } else {
@@ -109,17 +109,17 @@ TEST_F(BatchBench, AnOutputThatDiffersFromSeqIsThatConfigurationsError) {
 
 TEST_F(BatchBench, StoppingThrowsInterruptedAndLeavesNoOutputs) {
   const std::atomic<bool> stop{true};
-  BatchBenchOptions options = quick();
+  BenchOptions options = quick();
   options.stop = &stop;
-  EXPECT_THROW(run_batch_bench(bench_test_runtime(), items_, options), Interrupted);
+  EXPECT_THROW(run_folder_bench(bench_test_runtime(), items_, LoadOptions{}, options), Interrupted);
   EXPECT_TRUE(temporary_folder_is_empty());
 }
 
 TEST_F(BatchBench, NoImagesOrBadOptionsAreRefused) {
-  EXPECT_THROW(run_batch_bench(bench_test_runtime(), {}, quick()), InputError);
-  BatchBenchOptions options = quick();
+  EXPECT_THROW(run_folder_bench(bench_test_runtime(), {}, LoadOptions{}, quick()), InputError);
+  BenchOptions options = quick();
   options.worker_counts = {0};
-  EXPECT_THROW(run_batch_bench(bench_test_runtime(), items_, options), UsageError);
+  EXPECT_THROW(run_folder_bench(bench_test_runtime(), items_, LoadOptions{}, options), UsageError);
   EXPECT_TRUE(temporary_folder_is_empty());
 }
 

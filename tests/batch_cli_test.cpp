@@ -10,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "batch_test_support.h"
+#include "crafted_files.h"
 
 namespace pblur::test {
 namespace {
@@ -200,6 +201,33 @@ TEST(BatchCli, FormatThatCannotHoldAnImageFailsThatImageOnly) {
   EXPECT_EQ(run.exit_code, kSomeFailed) << run.err;
   EXPECT_TRUE(contains(run.err, "cannot write 'out/alpha.jpg'")) << run.err;
   EXPECT_EQ(files_below(dir / "out"), (std::set<std::string>{"plain.jpg"}));
+}
+
+// Formats OpenCV reads that every batch used to fail: .jp2 (its output refused), .pxm (no writer
+// under that name), OS/2 bitmaps (their 16-bit header sizes misread).
+TEST(BatchCli, Jpeg2000PxmAndOs2BitmapsAreFilteredLikeSingleImages) {
+  const TempDir dir;
+  write_image(dir / "in/a.jp2", make_image(64, 48, CV_8UC3, 1));
+  std::vector<uchar> ppm;
+  ASSERT_TRUE(cv::imencode(".ppm", make_image(40, 30, CV_8UC3, 2), ppm));
+  std::ofstream(dir / "in/b.pxm", std::ios::binary)
+      .write(reinterpret_cast<const char*>(ppm.data()), std::streamsize(ppm.size()));
+  std::ofstream(dir / "in/c.bmp", std::ios::binary) << testing::os2_bmp();
+  const std::set<std::string> names = {"a.jp2", "b.pxm", "c.bmp"};
+  std::map<std::string, std::string> inputs;
+  for (const std::string& name : names) inputs[name] = read_text(dir / "in" / name);
+  const RunResult run = run_pblur({"batch", "in", "out"}, dir.path());
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.err, "3 processed, 0 skipped, 0 failed")) << run.err;
+  EXPECT_EQ(files_below(dir / "out"), names);
+  for (const std::string& name : names) {
+    EXPECT_EQ(read_text(dir / "in" / name), inputs[name]) << name;
+    const RunResult single = run_pblur({"in/" + name, "single-" + name}, dir.path());
+    ASSERT_EQ(single.exit_code, 0) << single.err;
+    EXPECT_TRUE(same_pixels(read_image(dir / "out" / name), read_image(dir / ("single-" + name))))
+        << name;
+  }
+  EXPECT_EQ(read_image(dir / "out/c.bmp").type(), CV_8UC3);  // its colours kept
 }
 
 TEST(BatchCli, RerunSkipsEverythingAndOverwriteRedoesIt) {

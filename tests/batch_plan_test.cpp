@@ -1,4 +1,4 @@
-#include "core/batch_plan.h"
+#include "core/batch/batch_plan.h"
 
 #include <fstream>
 #include <map>
@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "batch_test_support.h"
-#include "core/errors.h"
-#include "core/stable_hash.h"
+#include "core/base/errors.h"
+#include "core/base/stable_hash.h"
 
 namespace pblur {
 namespace {
@@ -84,7 +84,7 @@ TEST(BatchPlan, RecursiveMirrorsTheTree) {
   touch(dir / "in/a.jpg");
   touch(dir / "in/sub/deep/c.Tif");
   touch(dir / "in/sub/b.webp");
-  const BatchPlan plan = plan_batch(options_for(dir, true));
+  BatchPlan plan = plan_batch(options_for(dir, true));
   EXPECT_EQ(relatives(plan.work),
             (std::vector<std::string>{"a.jpg", "sub/b.webp", "sub/deep/c.Tif"}));
   EXPECT_EQ(plan.work[2].output, dir / "out/sub/deep/c.Tif");

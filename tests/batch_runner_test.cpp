@@ -1,4 +1,4 @@
-#include "core/batch_runner.h"
+#include "core/batch/batch_runner.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,10 +9,11 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "batch_test_support.h"
-#include "core/atomic_output.h"
-#include "core/errors.h"
-#include "core/filters.h"
-#include "core/image_io.h"
+#include "core/base/errors.h"
+#include "core/filters/filters.h"
+#include "core/image/image_io.h"
+#include "core/os/temporary_files.h"
+#include "crafted_files.h"
 
 namespace pblur {
 namespace {
@@ -38,13 +39,7 @@ class RuntimeEnvironment : public ::testing::Environment {
 // A PNG that is only a header claiming `width` x `height` pixels.
 void write_png_header(const fs::path& path, std::uint32_t width, std::uint32_t height) {
   fs::create_directories(path.parent_path());
-  std::string bytes = "\x89PNG\r\n\x1a\n";
-  bytes += std::string("\0\0\0\x0dIHDR", 8);
-  for (const std::uint32_t v : {width, height}) {
-    for (int shift = 24; shift >= 0; shift -= 8) bytes += char((v >> shift) & 0xff);
-  }
-  bytes += std::string("\x08\x02\0\0\0\0\0\0\0", 9);
-  std::ofstream(path, std::ios::binary) << bytes;
+  std::ofstream(path, std::ios::binary) << testing::png_header(width, height);
 }
 
 std::vector<BatchItem> make_items(const TempDir& dir, int count, bool with_bad = false) {
@@ -180,24 +175,27 @@ TEST(RunBatch, StopBeforeStartWritesNothing) {
   }
 }
 
-TEST(AbandonedTemporaries, OnlyThoseOfProcessesThatAreGone) {
+// A process id means something only on the machine that wrote it: a name without this
+// machine's (as pblur 0.1.0 wrote them) waits for kAbandonedTemporaryAge.
+TEST(AbandonedTemporaries, OnlyThoseOfThisMachinesProcessesThatAreGone) {
   const TempDir dir;
   const pid_t gone = fork();
   if (gone == 0) _exit(0);
   waitpid(gone, nullptr, 0);
-  const std::string alive = std::to_string(getpid());
-  const std::string dead = std::to_string(gone);
-  for (const std::string& name :
-       std::vector<std::string>{".a.png.pblur-" + dead + "-0.tmp",
-                                ".b.png.pblur-" + alive + "-3.tmp", "c.png", ".d.png.pblur-x-0.tmp",
-                                "e.pblur-" + dead + "-0.tmp", ".f.png.pblur-" + dead + "-1.tmpx"}) {
-    std::ofstream(dir / name) << "x";
-  }
+  const std::string ours = NamedTemporary(dir / "z.png").path().filename();
+  const std::string owner = ours.substr(13, ours.rfind('-', ours.rfind('-') - 1) - 13);
+  const std::string alive = owner + "-" + std::to_string(getpid());
+  const std::string dead = owner + "-" + std::to_string(gone);
+  const std::set<std::string> kept{".b.png.pblur-" + alive + "-3.tmp",
+                                   "c.png",
+                                   ".d.png.pblur-x-0.tmp",
+                                   "e.pblur-" + dead + "-0.tmp",
+                                   ".f.png.pblur-" + dead + "-1.tmpx",
+                                   ".g.png.pblur-" + std::to_string(gone) + "-0.tmp"};
+  for (const std::string& name : kept) std::ofstream(dir / name) << "x";
+  std::ofstream(dir / (".a.png.pblur-" + dead + "-0.tmp")) << "x";
   remove_abandoned_temporaries(dir.path());
-  EXPECT_EQ(
-      test::files_below(dir.path()),
-      (std::set<std::string>{".b.png.pblur-" + alive + "-3.tmp", "c.png", ".d.png.pblur-x-0.tmp",
-                             "e.pblur-" + dead + "-0.tmp", ".f.png.pblur-" + dead + "-1.tmpx"}));
+  EXPECT_EQ(test::files_below(dir.path()), kept);
 }
 
 }  // namespace

@@ -1,12 +1,16 @@
 #include "batch_test_support.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <pty.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -83,20 +87,37 @@ std::vector<std::string> environment_with(const std::map<std::string, std::strin
   return environment;
 }
 
-// Forks and execs pblur with stdout to `out` and stderr to `err`.
-pid_t spawn(const std::vector<std::string>& args, const fs::path& cwd, const fs::path& out,
-            const fs::path& err, const std::map<std::string, std::string>& env) {
+// Where a child's output goes, and as whom it runs.
+struct ChildSetup {
+  fs::path out, err;          // files for stdout and stderr
+  int pipe = -1;              // or this descriptor for both
+  std::optional<uid_t> user;  // setuid to this user first
+};
+
+void set_up_child(const fs::path& cwd, const ChildSetup& setup) {
+  const int out_fd =
+      setup.pipe >= 0 ? setup.pipe : open(setup.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const int err_fd =
+      setup.pipe >= 0 ? setup.pipe : open(setup.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (out_fd < 0 || err_fd < 0 || chdir(cwd.c_str()) != 0) _exit(127);
+  dup2(out_fd, STDOUT_FILENO);
+  dup2(err_fd, STDERR_FILENO);
+  if (setup.user &&
+      (setgroups(0, nullptr) != 0 || setgid(*setup.user) != 0 || setuid(*setup.user) != 0)) {
+    _exit(127);
+  }
+}
+
+// Forks and execs pblur as `setup` says.
+pid_t spawn(const std::vector<std::string>& args, const fs::path& cwd, const ChildSetup& setup,
+            const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv{PBLUR_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> environment = environment_with(env);
   std::vector<char*> argv_c = c_strings(argv), env_c = c_strings(environment);
   const pid_t pid = fork();
   if (pid == 0) {
-    const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out_fd < 0 || err_fd < 0 || chdir(cwd.c_str()) != 0) _exit(127);
-    dup2(out_fd, STDOUT_FILENO);
-    dup2(err_fd, STDERR_FILENO);
+    set_up_child(cwd, setup);
     execve(argv_c[0], argv_c.data(), env_c.data());
     _exit(127);
   }
@@ -124,9 +145,36 @@ RunResult run_pblur(const std::vector<std::string>& args, const fs::path& cwd,
                     const std::map<std::string, std::string>& env) {
   const TempDir logs;
   RunResult result;
-  result.exit_code = wait_for(spawn(args, cwd, logs / "out", logs / "err", env));
+  result.exit_code = wait_for(spawn(args, cwd, {logs / "out", logs / "err", -1, {}}, env));
   result.out = read_text(logs / "out");
   result.err = read_text(logs / "err");
+  return result;
+}
+
+RunResult run_pblur_as(uid_t user, const std::vector<std::string>& args, const fs::path& cwd) {
+  const TempDir logs;
+  chmod(logs.path().c_str(), 0777);
+  RunResult result;
+  result.exit_code = wait_for(spawn(args, cwd, {logs / "out", logs / "err", -1, user}, {}));
+  result.out = read_text(logs / "out");
+  result.err = read_text(logs / "err");
+  return result;
+}
+
+RunResult run_pblur_until_lines(const std::vector<std::string>& args, const fs::path& cwd,
+                                std::size_t lines) {
+  int ends[2];
+  if (pipe2(ends, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  const pid_t pid = spawn(args, cwd, {{}, {}, ends[1], {}}, {});
+  close(ends[1]);
+  RunResult result;
+  char byte;
+  while (std::size_t(std::count(result.out.begin(), result.out.end(), '\n')) < lines &&
+         read(ends[0], &byte, 1) == 1) {
+    result.out += byte;
+  }
+  close(ends[0]);
+  result.exit_code = wait_for(pid);
   return result;
 }
 
@@ -159,7 +207,7 @@ RunResult run_pblur_in_terminal(const std::vector<std::string>& args, const fs::
 
 pid_t start_pblur(const std::vector<std::string>& args, const fs::path& cwd, const fs::path& log,
                   const std::map<std::string, std::string>& env) {
-  return spawn(args, cwd, log.string() + ".out", log, env);
+  return spawn(args, cwd, {log.string() + ".out", log, -1, {}}, env);
 }
 
 std::set<std::string> files_below(const fs::path& root) {

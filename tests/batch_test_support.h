@@ -52,6 +52,14 @@ struct RunResult {
 RunResult run_pblur(const std::vector<std::string>& args, const fs::path& cwd,
                     const std::map<std::string, std::string>& env = {});
 
+// Runs pblur as the user `user` (the caller must be root); its logs are readable by that user.
+RunResult run_pblur_as(uid_t user, const std::vector<std::string>& args, const fs::path& cwd);
+
+// Runs pblur with stdout and stderr on one pipe whose reader goes away after `lines` lines
+// (as `pblur ... 2>&1 | head -LINES`): what was read, in `out`, and the exit code.
+RunResult run_pblur_until_lines(const std::vector<std::string>& args, const fs::path& cwd,
+                                std::size_t lines);
+
 // Runs pblur with `args` in `cwd` on a pseudo-terminal `columns` wide: everything it wrote there.
 RunResult run_pblur_in_terminal(const std::vector<std::string>& args, const fs::path& cwd,
                                 int columns);

@@ -1,4 +1,5 @@
-// `pblur bench` run as a user runs it: the built binary, its exit code, its output and files.
+// `pblur bench` run as a user runs it: the built binary, its exit code, its output and files;
+// and its reports of outputs that differ from seq's, from benches whose outputs tests corrupt.
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
+
+#include "bench_test_runtime.h"
+#include "cli/bench_reporter.h"
+#include "core/batch/batch_plan.h"
+#include "core/bench/folder_bench.h"
+#include "core/bench/image_bench.h"
 
 namespace {
 
@@ -43,6 +50,35 @@ std::vector<std::string> lines_of(const std::string& text) {
 const std::set<std::string> kConfigsFor12 = {
     "seq/group:1", "threads/workers:1", "procs-shared/workers:1", "procs-copy/workers:1",
     "seq/group:2", "threads/workers:2", "procs-shared/workers:2", "procs-copy/workers:2"};
+
+// A report as the command writes it: its error lines (each after "pblur: error: "), its JSON
+// and its CSV.
+struct WrittenReport {
+  std::vector<std::string> errors;
+  json document;
+  std::string csv;
+};
+
+WrittenReport write_reports(const pblur::BenchReport& report) {
+  const pblur::cli::BenchRunInfo info{"input", "pblur"};
+  std::ostringstream json_text, csv;
+  pblur::cli::make_json_reporter()->report(report, info, json_text);
+  pblur::cli::make_csv_reporter()->report(report, info, csv);
+  return {pblur::cli::bench_error_lines(report), json::parse(json_text.str()), csv.str()};
+}
+
+// The options of quick(): worker counts 1 and 2, one timed run, no warm-up; every output of the
+// configurations labelled `corrupted` altered.
+pblur::BenchOptions quick_corrupting(const std::string& corrupted) {
+  pblur::BenchOptions options;
+  options.worker_counts = {1, 2};
+  options.repeat = 1;
+  options.warmup = 0;
+  options.corrupt_output = [corrupted](const pblur::BenchConfig& config) {
+    return pblur::bench_label(config) == corrupted;
+  };
+  return options;
+}
 
 struct OptionErrorCase {
   std::string args;
@@ -164,25 +200,45 @@ TEST_F(BenchCommand, ConsoleTableFitsOneHundredColumnsAndNamesEveryBackend) {
 }
 
 TEST_F(BenchCommand, AWrongBackendIsReportedAsAMismatch) {
-  const Outcome run = pblur(quick() + "--json r.json --csv r.csv", "PBLUR_BENCH_CORRUPT=threads");
-  EXPECT_EQ(run.exit_code, 1);
-  EXPECT_EQ(run.err,
-            "pblur: error: threads with 1 worker: output differs from --seq in 1 of 3072 pixels, "
-            "the first at x=0 y=0\n"
-            "pblur: error: threads with 2 workers: output differs from --seq in 1 of 3072 pixels, "
-            "the first at x=0 y=0\n");
-  const json report = json::parse(read_file(dir_ / "r.json"));
+  const cv::Mat image = cv::imread((dir_ / "in.png").string(), cv::IMREAD_UNCHANGED);
+  const pblur::BenchReport report =
+      pblur::run_image_bench(bench_test_runtime(), image, quick_corrupting("threads"));
+  EXPECT_FALSE(report.ok());  // the command's exit code 1
+  const WrittenReport written = write_reports(report);
+  EXPECT_EQ(written.errors,
+            (std::vector<std::string>{
+                "threads with 1 worker: output differs from seq's in 1 of 3072 pixels, the first "
+                "at x=0 y=0",
+                "threads with 2 workers: output differs from seq's in 1 of 3072 pixels, the first "
+                "at x=0 y=0"}));
   int errors = 0;
-  for (const json& entry : report["benchmarks"]) {
+  for (const json& entry : written.document["benchmarks"]) {
     if (entry["backend"] != "threads") continue;
     EXPECT_EQ(entry["error_occurred"], true);
     EXPECT_FALSE(entry.contains("real_time"));
     ++errors;
   }
   EXPECT_EQ(errors, 2);
-  const std::string csv = read_file(dir_ / "r.csv");
-  EXPECT_NE(csv.find("threads/workers:2,threads,2,2,0,,"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("\"output differs from --seq in 1 of 3072 pixels"), std::string::npos);
+  EXPECT_NE(written.csv.find("threads/workers:2,threads,2,2,0,,"), std::string::npos)
+      << written.csv;
+  EXPECT_NE(written.csv.find("\"output differs from seq's in 1 of 3072 pixels"), std::string::npos);
+}
+
+TEST(BenchReporters, TheOrderOfARoundIsWordedFromTheReportsRows) {
+  pblur::BenchReport report;
+  for (const pblur::BenchConfig& config : pblur::kFolderBenchConfigs) {
+    pblur::BenchRow row;
+    row.config = config;
+    report.rows.push_back(row);
+  }
+  EXPECT_EQ(pblur::cli::describe_order(report),
+            "per worker count: one cold run of each configuration, then warm-up rounds, then "
+            "timed rounds, each round running seq, procs-images, procs-strips, threads-images, "
+            "threads-strips once");
+  EXPECT_EQ(pblur::cli::backend_column(report.rows[2].config), "procs");
+  EXPECT_EQ(pblur::cli::bench_config_name(report.rows[2].config), "procs-strips/workers:1");
+  EXPECT_EQ(pblur::cli::describe_bench_config(report.rows[0].config),
+            "seq (measured with the 1-worker group)");
 }
 
 TEST_F(BenchCommand, PlotWritesAPngOrAnSvgAndLeavesNoTemporaryFile) {
@@ -324,22 +380,29 @@ TEST_F(BenchCommand, BatchConsoleTableFitsOneHundredColumns) {
 
 TEST_F(BenchCommand, BatchOutputThatDiffersFromSeqIsAnError) {
   make_folder();
-  const Outcome run =
-      pblur(quick_batch() + "--json r.json --csv r.csv", "PBLUR_BENCH_CORRUPT=procs-strips");
-  EXPECT_EQ(run.exit_code, 1);
+  pblur::BatchPlanOptions plan;
+  plan.input_dir = dir_ / "imgs";
+  plan.output_dir = dir_ / "unused";
+  const std::vector<pblur::BatchItem> items = pblur::plan_batch(plan).work;
+  setenv("TMPDIR", (dir_ / "tmp").c_str(), 1);
+  const pblur::BenchReport report = pblur::run_folder_bench(
+      bench_test_runtime(), items, pblur::LoadOptions{}, quick_corrupting("procs-strips"));
+  unsetenv("TMPDIR");
+  EXPECT_FALSE(report.ok());  // the command's exit code 1
   EXPECT_TRUE(temporary_folder_is_empty());
-  EXPECT_NE(run.err.find("pblur: error: procs-strips with 1 worker: img0.png: output differs "
-                         "from seq's"),
-            std::string::npos)
-      << run.err;
-  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 2) << run.err;
-  const json report = json::parse(read_file(dir_ / "r.json"));
+  const WrittenReport written = write_reports(report);
+  ASSERT_EQ(written.errors.size(), 2u);
+  EXPECT_EQ(written.errors[0].rfind("procs-strips with 1 worker: img0.png: output differs from "
+                                    "seq's",
+                                    0),
+            0u)
+      << written.errors[0];
   std::set<std::string> failed;
-  for (const json& entry : report["benchmarks"]) {
+  for (const json& entry : written.document["benchmarks"]) {
     if (entry.contains("error_occurred")) failed.insert(entry["run_name"]);
   }
   EXPECT_EQ(failed, (std::set<std::string>{"procs-strips/workers:1", "procs-strips/workers:2"}));
-  EXPECT_NE(read_file(dir_ / "r.csv").find("differs from seq's"), std::string::npos);
+  EXPECT_NE(written.csv.find("differs from seq's"), std::string::npos);
 }
 
 TEST_F(BenchCommand, BatchStoppedBySigtermRemovesItsTemporaryOutputs) {

@@ -1,13 +1,10 @@
-#include "core/bench.h"
-
-#include <cstdlib>
-#include <cstring>
+#include "core/bench/image_bench.h"
 
 #include <gtest/gtest.h>
 
 #include "bench_test_runtime.h"
-#include "core/errors.h"
-#include "core/process_backend.h"
+#include "core/base/errors.h"
+#include "core/backends/process_backend.h"
 
 namespace pblur {
 namespace {
@@ -31,21 +28,24 @@ BenchOptions small_bench() {
   return options;
 }
 
-// Sets an environment variable for the lifetime of this object.
-class ScopedEnvironment {
- public:
-  ScopedEnvironment(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
-  ~ScopedEnvironment() { unsetenv(name_); }
-
- private:
-  const char* name_;
-};
-
 TEST(BenchWorkerCounts, PowersOfTwoUpToTwiceTheCoresWithTheCoresThemselves) {
   EXPECT_EQ(default_worker_counts(1), (std::vector<int>{1, 2}));
   EXPECT_EQ(default_worker_counts(2), (std::vector<int>{1, 2, 4}));
   EXPECT_EQ(default_worker_counts(6), (std::vector<int>{1, 2, 4, 6, 8, 12}));
   EXPECT_EQ(default_worker_counts(16), (std::vector<int>{1, 2, 4, 8, 16, 32}));
+}
+
+TEST(BenchConfig, LabelsNameTheBackendThenItsTransportOrItsSplit) {
+  const auto label = [](BackendKind kind, Transport transport, std::optional<SplitMode> split) {
+    return bench_label(BenchConfig{kind, transport, split, 2, 2});
+  };
+  EXPECT_EQ(label(BackendKind::sequential, Transport::shared, std::nullopt), "seq");
+  EXPECT_EQ(label(BackendKind::sequential, Transport::shared, SplitMode::images), "seq");
+  EXPECT_EQ(label(BackendKind::threads, Transport::shared, std::nullopt), "threads");
+  EXPECT_EQ(label(BackendKind::processes, Transport::shared, std::nullopt), "procs-shared");
+  EXPECT_EQ(label(BackendKind::processes, Transport::copy, std::nullopt), "procs-copy");
+  EXPECT_EQ(label(BackendKind::threads, Transport::shared, SplitMode::strips), "threads-strips");
+  EXPECT_EQ(label(BackendKind::processes, Transport::shared, SplitMode::images), "procs-images");
 }
 
 TEST(BenchStatistics, MedianMinAndMax) {
@@ -73,28 +73,33 @@ TEST(BenchCheck, SameBytesPassAndAFlippedPixelIsFoundAndPlaced) {
   changed.at<cv::Vec3b>(2, 3)[1] ^= 4;
   changed.at<cv::Vec3b>(5, 0)[0] ^= 1;
   EXPECT_EQ(compare_with_reference(reference, changed),
-            "output differs from --seq in 2 of 48 pixels, the first at x=3 y=2");
+            "output differs from seq's in 2 of 48 pixels, the first at x=3 y=2");
   EXPECT_NE(compare_with_reference(reference, reference.rowRange(0, 5).clone()), "");
 }
 
 TEST(Bench, RunsEveryConfigurationInGroupsAndChecksThemAll) {
   const cv::Mat image = noise_image(64, 48);
-  const BenchReport report = run_bench(bench_test_runtime(), image, small_bench());
+  const BenchReport report = run_image_bench(bench_test_runtime(), image, small_bench());
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report.context.worker_counts, (std::vector<int>{1, 2}));
   EXPECT_EQ(report.context.repeat, 2);
   EXPECT_FALSE(report.context.repeat_automatic);
   EXPECT_EQ(report.context.image.width, 64);
+  EXPECT_EQ(report.context.subject, BenchSubject::image);
+  EXPECT_EQ(report.context.input.images, 1u);
+  EXPECT_EQ(report.context.input.bytes, 64u * 48u * 3u);
   EXPECT_EQ(report.context.filter, "gaussian sigma=3 ksize=19 border=reflect101");
-  ASSERT_EQ(report.results.size(), 8u);
+  ASSERT_EQ(report.rows.size(), 8u);
   std::size_t i = 0;
+  const char* labels[] = {"seq", "threads", "procs-shared", "procs-copy"};
   for (const int group : {1, 2}) {
-    for (const BenchBackend backend : kBenchBackends) {
-      const BenchConfigResult& r = report.results[i++];
-      SCOPED_TRACE(std::string(bench_backend_name(backend)) + " " + std::to_string(group));
-      EXPECT_EQ(r.config.backend, backend);
+    for (const char* label : labels) {
+      const BenchRow& r = report.rows[i++];
+      SCOPED_TRACE(std::string(label) + " " + std::to_string(group));
+      EXPECT_EQ(bench_label(r.config), label);
+      EXPECT_EQ(r.config.split, std::nullopt);
       EXPECT_EQ(r.config.group_workers, group);
-      EXPECT_EQ(r.config.workers, backend == BenchBackend::sequential ? 1 : group);
+      EXPECT_EQ(r.config.workers, r.config.backend == BackendKind::sequential ? 1 : group);
       EXPECT_EQ(r.samples.size(), 2u);
       ASSERT_TRUE(r.cold.has_value());
       EXPECT_GT(r.job.median.count(), 0);
@@ -103,19 +108,19 @@ TEST(Bench, RunsEveryConfigurationInGroupsAndChecksThemAll) {
       EXPECT_GT(r.speedup, 0);
       EXPECT_DOUBLE_EQ(r.efficiency, r.speedup / r.config.workers);
       EXPECT_GT(r.parent_peak_rss_kb, 0);
-      EXPECT_EQ(r.procs_threads_ratio.has_value(), is_process_backend(backend));
+      EXPECT_EQ(r.procs_threads_ratio.has_value(), r.config.backend == BackendKind::processes);
     }
   }
 }
 
 TEST(Bench, ProcessesReportStartUpQueueTrafficAndWorkerMemory) {
   const cv::Mat image = noise_image(64, 48);
-  const BenchReport report = run_bench(bench_test_runtime(), image, small_bench());
+  const BenchReport report = run_image_bench(bench_test_runtime(), image, small_bench());
   ASSERT_TRUE(report.ok());
   const std::uint64_t image_bytes = image.total() * image.elemSize();
-  const BenchConfigResult* shared = report.find(BenchBackend::procs_shared, 2);
-  const BenchConfigResult* copy = report.find(BenchBackend::procs_copy, 2);
-  const BenchConfigResult* threads = report.find(BenchBackend::threads, 2);
+  const BenchRow* shared = report.find("procs-shared", 2);
+  const BenchRow* copy = report.find("procs-copy", 2);
+  const BenchRow* threads = report.find("threads", 2);
   ASSERT_TRUE(shared && copy && threads);
   EXPECT_GT(shared->cold->phases.start_workers.count(), 0);
   EXPECT_EQ(shared->samples[0].phases.start_workers.count(), 0);  // the pool is kept
@@ -129,17 +134,18 @@ TEST(Bench, ProcessesReportStartUpQueueTrafficAndWorkerMemory) {
 }
 
 TEST(Bench, AFlippedPixelIsReportedAsAnErrorNotATiming) {
-  const ScopedEnvironment corrupt(kBenchCorruptVariable, "procs-copy");
+  BenchOptions options = small_bench();
+  options.corrupt_output = [](const BenchConfig& c) { return bench_label(c) == "procs-copy"; };
   const cv::Mat image = noise_image(64, 48);
-  const BenchReport report = run_bench(bench_test_runtime(), image, small_bench());
+  const BenchReport report = run_image_bench(bench_test_runtime(), image, options);
   EXPECT_FALSE(report.ok());
-  for (const BenchConfigResult& r : report.results) {
-    SCOPED_TRACE(bench_backend_name(r.config.backend));
-    if (r.config.backend != BenchBackend::procs_copy) {
+  for (const BenchRow& r : report.rows) {
+    SCOPED_TRACE(bench_label(r.config));
+    if (bench_label(r.config) != "procs-copy") {
       EXPECT_TRUE(r.ok()) << r.error;
       continue;
     }
-    EXPECT_EQ(r.error, "output differs from --seq in 1 of 3072 pixels, the first at x=0 y=0");
+    EXPECT_EQ(r.error, "output differs from seq's in 1 of 3072 pixels, the first at x=0 y=0");
     EXPECT_TRUE(r.samples.empty());
     EXPECT_FALSE(r.cold.has_value());
     EXPECT_EQ(r.job.median.count(), 0);
@@ -150,11 +156,11 @@ TEST(Bench, BadOptionsAreUsageErrors) {
   const cv::Mat image = noise_image(16, 16);
   BenchOptions options = small_bench();
   options.worker_counts = {1, 0};
-  EXPECT_THROW(run_bench(bench_test_runtime(), image, options), UsageError);
+  EXPECT_THROW(run_image_bench(bench_test_runtime(), image, options), UsageError);
   options.worker_counts = {1};
   options.spec.kind = FilterKind::median;
   options.spec.ksize = 4;
-  EXPECT_THROW(run_bench(bench_test_runtime(), image, options), UsageError);
+  EXPECT_THROW(run_image_bench(bench_test_runtime(), image, options), UsageError);
 }
 
 TEST(ProcessBackendPeakMemory, AWorkerCountsTheSharedPagesItReadAndWrote) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,10 +49,11 @@ pid_t start_pblur(const std::vector<std::string>& arguments, const std::filesyst
   return pid;
 }
 
-int wait_for_pblur(pid_t pid, std::chrono::seconds limit) {
+int wait_for_pblur(pid_t pid, std::chrono::seconds limit, long* peak_rss_kib) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
+  rusage usage{};
+  while (wait4(pid, &status, WNOHANG, &usage) == 0) {
     if (std::chrono::steady_clock::now() > deadline) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
@@ -60,13 +62,15 @@ int wait_for_pblur(pid_t pid, std::chrono::seconds limit) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+  if (peak_rss_kib) *peak_rss_kib = usage.ru_maxrss;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 CommandResult run_pblur(const std::vector<std::string>& arguments, std::chrono::seconds limit) {
   TemporaryFolder capture;
   CommandResult result;
-  result.exit_code = wait_for_pblur(start_pblur(arguments, capture.path()), limit);
+  result.exit_code =
+      wait_for_pblur(start_pblur(arguments, capture.path()), limit, &result.peak_rss_kib);
   result.out = read_text(capture / ".stdout");
   result.err = read_text(capture / ".stderr");
   return result;

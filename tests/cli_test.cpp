@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "cli_runner.h"
-#include "core/image_io.h"
-#include "core/sequential_backend.h"
+#include "core/image/image_io.h"
+#include "core/backends/sequential_backend.h"
 #include "test_support.h"
 
 namespace pblur {

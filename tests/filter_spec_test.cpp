@@ -1,9 +1,9 @@
-#include "core/filter_spec.h"
+#include "core/filters/filter_spec.h"
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
-#include "core/errors.h"
+#include "core/base/errors.h"
 
 namespace pblur {
 namespace {

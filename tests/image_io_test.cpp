@@ -1,4 +1,4 @@
-#include "core/image_io.h"
+#include "core/image/image_io.h"
 
 #include <sys/stat.h>
 
@@ -8,9 +8,10 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/errors.h"
-#include "core/image_header.h"
-#include "core/shared_arena.h"
+#include "core/base/errors.h"
+#include "core/image/image_header.h"
+#include "core/ipc/shared_arena.h"
+#include "crafted_files.h"
 #include "test_support.h"
 
 namespace pblur {
@@ -78,8 +79,7 @@ TEST(LoadImage, RefusesTooManyPixelsFromTheHeaderAlone) {
   // A PNG signature and an IHDR claiming 100000 x 100000 pixels, and nothing else: refused by
   // the header check, before the decoder could try to allocate 30 GB.
   testing::TemporaryFolder folder;
-  std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\x02\0\0\0", 29);
-  write_bytes(folder / "huge.png", png);
+  write_bytes(folder / "huge.png", testing::png_header(100000, 100000));
   EXPECT_THAT(input_error(folder / "huge.png"), HasSubstr("more than --max-pixels"));
   EXPECT_THAT(input_error(testing::sample_image("fruits.jpg"), LoadOptions{1000}),
               HasSubstr("512x480 = 245760 pixels"));
@@ -107,6 +107,115 @@ TEST(ImageHeader, ReadsTiffWebpBmpAndPnmSizes) {
     EXPECT_EQ(header.width, 17u);
     EXPECT_EQ(header.height, 13u);
   }
+}
+
+ImageHeader header_of(const std::string& bytes) {
+  return read_image_header(std::as_bytes(std::span(bytes)));
+}
+
+ImageHeader header_of(const std::vector<uchar>& bytes) {
+  return read_image_header(std::as_bytes(std::span(bytes)));
+}
+
+TEST(ImageHeader, ReadsEveryFormatOpenCvWrites) {
+  const std::vector<std::tuple<const char*, int, ImageFormat>> cases = {
+      {".jpg", CV_8UC3, ImageFormat::jpeg},    {".png", CV_16UC4, ImageFormat::png},
+      {".tif", CV_8UC1, ImageFormat::tiff},    {".webp", CV_8UC4, ImageFormat::webp},
+      {".bmp", CV_8UC1, ImageFormat::bmp},     {".pbm", CV_8UC1, ImageFormat::pnm},
+      {".pgm", CV_16UC1, ImageFormat::pnm},    {".ppm", CV_8UC3, ImageFormat::pnm},
+      {".pam", CV_8UC4, ImageFormat::pam},     {".pfm", CV_32FC3, ImageFormat::pfm},
+      {".hdr", CV_32FC3, ImageFormat::hdr},    {".ras", CV_8UC3, ImageFormat::sun_raster},
+      {".jp2", CV_8UC3, ImageFormat::jpeg2000}};
+  for (const auto& [extension, type, format] : cases) {
+    SCOPED_TRACE(extension);
+    std::vector<uchar> bytes;
+    ASSERT_TRUE(cv::imencode(extension, testing::random_image(37, 41, type), bytes));
+    const ImageHeader header = header_of(bytes);
+    EXPECT_EQ(header.format, format);
+    EXPECT_EQ(header.width, 41u);
+    EXPECT_EQ(header.height, 37u);
+  }
+}
+
+TEST(ImageHeader, ReadsCraftedHeadersAsTheirDecodersDo) {
+  const std::vector<std::tuple<std::string, ImageFormat, std::uint64_t, std::uint64_t>> cases = {
+      {testing::exr_header(300, 200), ImageFormat::exr, 300, 200},
+      {testing::jpeg2000_header(300, 200, 3), ImageFormat::jpeg2000, 300, 200},
+      {testing::bigtiff_header(300, 200), ImageFormat::tiff, 300, 200},
+      {testing::tiff_with_two_widths(300, 7, 200), ImageFormat::tiff, 300, 200},  // libtiff: first
+      {testing::jpeg_with_bytes_before_sof(300, 200), ImageFormat::jpeg, 300, 200},
+      {testing::os2_bmp(), ImageFormat::bmp, 3, 2},
+      {testing::pam_header(300, 200), ImageFormat::pam, 300, 200},
+      {testing::pfm_header(300, 200), ImageFormat::pfm, 300, 200},
+      {testing::hdr_header(300, 200), ImageFormat::hdr, 300, 200},
+      {testing::sun_raster_header(300, 200), ImageFormat::sun_raster, 300, 200},
+      {testing::png_header(300, 200), ImageFormat::png, 300, 200}};
+  for (const auto& [bytes, format, width, height] : cases) {
+    SCOPED_TRACE(format_name(format));
+    const ImageHeader header = header_of(bytes);
+    EXPECT_EQ(header.format, format);
+    EXPECT_EQ(header.width, width);
+    EXPECT_EQ(header.height, height);
+  }
+  EXPECT_EQ(header_of(testing::pam_header(3, 2, 4096)).channels, 4096u);
+  EXPECT_EQ(header_of(testing::jpeg2000_header(3, 2, 5)).channels, 5u);
+}
+
+TEST(ImageHeader, GivesNoSizeWhereTheDecoderWouldGiveUp) {
+  for (const std::string& bytes :
+       {std::string("P6 12"), std::string("P6 # no newline"), std::string("P6 99999999999 2 255\n"),
+        std::string("PF 3 2\n-1\n"), std::string("#?RADIANCE\n\n-Y 2 +X 3\n"),
+        std::string("#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n+Y 2 +X 3\n"),
+        std::string("P7\nWIDTH 3\nHEIGHT 2\n"), testing::png_header(300, 200).substr(0, 30)}) {
+    SCOPED_TRACE(bytes);
+    const ImageHeader header = header_of(bytes);
+    EXPECT_NE(header.format, ImageFormat::unknown);
+    EXPECT_EQ(header.width, 0u);
+  }
+}
+
+TEST(LoadImage, ReadsOs2Bitmaps) {
+  testing::TemporaryFolder folder;
+  write_bytes(folder / "os2.bmp", testing::os2_bmp());
+  const cv::Mat image = load_image(folder / "os2.bmp");
+  ASSERT_EQ(image.type(), CV_8UC3);
+  ASSERT_EQ(image.size(), cv::Size(3, 2));
+  const std::vector<cv::Vec3b> expected = {{0, 0, 255},     {0, 255, 0}, {255, 0, 0},
+                                           {255, 255, 255}, {0, 0, 0},   {128, 128, 128}};
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(image.at<cv::Vec3b>(i / 3, i % 3), expected[i]) << i;
+}
+
+TEST(LoadImage, RefusesFromTheHeaderWhatCouldNotBeFilteredAnyway) {
+  testing::TemporaryFolder folder;
+  write_bytes(folder / "a.hdr", testing::hdr_header(3, 2));
+  write_bytes(folder / "a.pfm", testing::pfm_header(3, 2));
+  write_bytes(folder / "a.exr", testing::exr_header(3, 2));
+  write_bytes(folder / "a.dcm", std::string(128, '\0') + "DICM" + std::string(64, '\0'));
+  const std::string filters = "pblur filters 8-bit and 16-bit images; ";
+  EXPECT_THAT(input_error(folder / "a.hdr"),
+              HasSubstr(filters + "Radiance HDR images hold 32-bit float pixels"));
+  EXPECT_THAT(input_error(folder / "a.pfm"), HasSubstr(filters + "PFM images hold 32-bit float"));
+  EXPECT_THAT(input_error(folder / "a.exr"), HasSubstr(filters + "OpenEXR images hold 32-bit"));
+  EXPECT_THAT(input_error(folder / "a.dcm"), HasSubstr("pblur does not read DICOM files"));
+}
+
+TEST(SaveImage, WritesJpeg2000AndPxm) {
+  testing::TemporaryFolder folder;
+  for (const int type : {CV_8UC1, CV_8UC3, CV_16UC3}) {
+    SCOPED_TRACE(type);
+    const cv::Mat image = testing::random_image(40, 45, type);  // OpenJPEG: 32 a side at least
+    for (const char* name : {"a.jp2", "b.pxm"}) {
+      check_output_path(folder / name);
+      check_output_can_hold(folder / name, image);
+      save_image(image, folder / name);
+    }
+    const cv::Mat jp2 = load_image(folder / "a.jp2");  // lossy: same size and type
+    EXPECT_EQ(jp2.size(), image.size());
+    EXPECT_EQ(jp2.type(), image.type());
+    EXPECT_TRUE(testing::identical(load_image(folder / "b.pxm"), image));
+  }
+  EXPECT_THROW(check_output_can_hold(folder / "c.pxm", testing::random_image(4, 4, CV_8UC4)),
+               OutputError);
 }
 
 TEST(SaveImage, RoundTripsEveryFormatExactlyWhereLossless) {

@@ -1,10 +1,10 @@
 // pil-blur against outputs of Pillow's own ImageFilter.BLUR (see tests/data/README.md).
-#include "core/pil_blur.h"
+#include "core/filters/pil_blur.h"
 
 #include <gtest/gtest.h>
 
-#include "core/image_io.h"
-#include "core/sequential_backend.h"
+#include "core/image/image_io.h"
+#include "core/backends/sequential_backend.h"
 #include "test_support.h"
 
 namespace pblur {

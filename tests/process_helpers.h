@@ -5,7 +5,7 @@
 #include <chrono>
 #include <vector>
 
-#include "core/fork_server.h"
+#include "core/ipc/fork_server.h"
 
 namespace pblur::testing {
 

@@ -1,11 +1,11 @@
-#include "core/process_pool.h"
+#include "core/ipc/process_pool.h"
 
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <set>
 
-#include "core/errors.h"
+#include "core/base/errors.h"
 #include "test_support.h"
 
 namespace pblur {

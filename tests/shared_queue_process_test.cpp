@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/shared_queue.h"
+#include "core/ipc/shared_queue.h"
 #include "process_helpers.h"
 #include "test_support.h"
 

@@ -1,5 +1,5 @@
 // The queue between threads of one process (see shared_queue_process_test.cpp for processes).
-#include "core/shared_queue.h"
+#include "core/ipc/shared_queue.h"
 
 #include <atomic>
 #include <cstring>
@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/shared_arena.h"
+#include "core/ipc/shared_arena.h"
 #include "test_support.h"
 
 namespace pblur {

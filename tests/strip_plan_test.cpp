@@ -1,8 +1,8 @@
-#include "core/strip_plan.h"
+#include "core/filters/strip_plan.h"
 
 #include <gtest/gtest.h>
 
-#include "core/errors.h"
+#include "core/base/errors.h"
 
 namespace pblur {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "core/process_runtime.h"
+#include "core/ipc/process_runtime.h"
 
 namespace pblur::testing {
 

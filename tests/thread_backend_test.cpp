@@ -1,9 +1,9 @@
-#include "core/thread_backend.h"
+#include "core/backends/thread_backend.h"
 
 #include <gtest/gtest.h>
 
-#include "core/errors.h"
-#include "core/sequential_backend.h"
+#include "core/base/errors.h"
+#include "core/backends/sequential_backend.h"
 #include "test_support.h"
 
 namespace pblur {

@@ -7,11 +7,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "core/errors.h"
-#include "core/filter_backend.h"
-#include "core/process_pool.h"
-#include "core/sequential_backend.h"
-#include "core/thread_backend.h"
+#include "core/base/errors.h"
+#include "core/backends/filter_backend.h"
+#include "core/ipc/process_pool.h"
+#include "core/backends/sequential_backend.h"
+#include "core/backends/thread_backend.h"
 #include "process_helpers.h"
 #include "test_support.h"
 

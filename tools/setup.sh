@@ -5,7 +5,11 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libopencv-dev      # image codecs and the Gaussian, box and median filters
+  libopencv-dev      # the filters, and the codecs of formats pblur does not read itself
+  libjpeg62-turbo-dev # JPEG rows read and written through libjpeg-turbo's scanline API
+  libpng-dev         # PNG rows through libpng
+  libtiff-dev        # TIFF sizes and rows through libtiff
+  libwebp-dev        # WebP sizes and pixels through libwebp
   libtbb-dev         # the thread backend (and OpenCV's own parallel loops)
   libcli11-dev       # command-line parsing
   libgtest-dev       # the test suite

@@ -12,10 +12,12 @@
 #include "cli/batch_report.h"
 #include "cli/cli_support.h"
 #include "cli/progress.h"
-#include "core/batch_plan.h"
-#include "core/batch_runner.h"
-#include "core/errors.h"
-#include "core/process_runtime.h"
+#include "core/os/atomic_output.h"
+#include "core/batch/batch_plan.h"
+#include "core/batch/batch_runner.h"
+#include "core/base/errors.h"
+#include "core/batch/output_record.h"
+#include "core/ipc/process_runtime.h"
 
 namespace pblur::cli {
 namespace {
@@ -72,7 +74,7 @@ void add_run_flags(CLI::App& batch, BatchCommandOptions& options) {
       ->capture_default_str();
   batch.add_option("--report", options.report,
                    "write every file's result (status, reason, bytes, time per phase) to this "
-                   "JSON file");
+                   "JSON file; - or /dev/stdout: to standard output");
   auto* quiet = batch.add_flag("-q,--quiet", options.quiet, "print nothing but errors");
   batch
       .add_flag("-v,--verbose", options.verbose,
@@ -81,7 +83,7 @@ void add_run_flags(CLI::App& batch, BatchCommandOptions& options) {
 }
 
 void check_report_path(const std::string& report) {
-  if (report.empty()) return;
+  if (report.empty() || report_goes_to_stdout(report)) return;
   const fs::path path(report);
   const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code error;
@@ -89,11 +91,17 @@ void check_report_path(const std::string& report) {
     throw OutputError("cannot write the report '" + report + "': the folder '" + folder.string() +
                       "' does not exist");
   }
-  if (fs::is_directory(path, error))
-    throw OutputError("cannot write the report '" + report + "': it is a folder");
+  if (const auto problem = replacement_problem(path, {}))
+    throw OutputError("cannot write the report '" + report + "': " + *problem);
 }
 
-BatchPlanOptions plan_options(const BatchCommandOptions& options) {
+SaveOptions save_options(const BatchCommandOptions& options) {
+  SaveOptions save;
+  if (options.quality > 0) save.quality = options.quality;
+  return save;
+}
+
+BatchPlanOptions plan_options(const BatchCommandOptions& options, const FilterSpec& spec) {
   BatchPlanOptions plan;
   plan.input_dir = options.input_dir;
   plan.output_dir = options.output_dir;
@@ -103,6 +111,8 @@ BatchPlanOptions plan_options(const BatchCommandOptions& options) {
   plan.overwrite = options.overwrite;
   if (!options.shard.empty()) plan.shard = *parse_shard(options.shard);
   plan.stop = &stop_requested();
+  plan.options_digest = output_options_digest(spec, save_options(options));
+  if (!report_goes_to_stdout(options.report)) plan.report = options.report;
   return plan;
 }
 
@@ -111,7 +121,7 @@ BatchRunOptions run_options(const BatchCommandOptions& options, const FilterSpec
   BatchRunOptions run;
   run.spec = spec;
   run.load.max_pixels = options.max_pixels;
-  if (options.quality > 0) run.save.quality = options.quality;
+  run.save = save_options(options);
   run.backend = choice;
   run.split = split;
   run.stop = &stop_requested();
@@ -148,14 +158,16 @@ std::string describe_workers(const BackendChoice& choice) {
 
 void print_plan(const BatchCommandOptions& options, const BatchPlan& plan,
                 const BackendChoice& choice, const SplitDecision& split) {
-  messages() << "pblur: " << plural(plan.found, "image") << " found in '" << options.input_dir
-             << "'" << (options.recursive ? " and its subfolders" : "");
+  messages() << "pblur: " << plural(plan.found, "image") << " found in '"
+             << printable(options.input_dir) << "'"
+             << (options.recursive ? " and its subfolders" : "");
   if (!options.shard.empty()) {
     messages() << "; shard " << options.shard << ": " << plan.work.size() + plan.skipped.size()
                << " of them";
   }
   messages() << "\npblur: " << plan.work.size() << " to filter, " << plan.skipped.size()
-             << " skipped (outputs newer than their inputs)\n";
+             << " skipped (outputs made from their inputs as they are, with these options), "
+             << plan.failed.size() << " failed before any work\n";
   if (split.mode == SplitMode::images) {
     messages() << "pblur: split: images: " << describe_workers(choice)
                << ", each loading, filtering and saving whole images of its own";
@@ -169,11 +181,11 @@ void print_plan(const BatchCommandOptions& options, const BatchPlan& plan,
 
 void print_nothing_to_do(const BatchCommandOptions& options, const BatchPlan& plan) {
   if (plan.found == 0) {
-    messages() << "pblur: no images found in '" << options.input_dir << "'"
+    messages() << "pblur: no images found in '" << printable(options.input_dir) << "'"
                << (options.recursive ? "" : " (subfolders are searched with --recursive)") << "\n";
   } else if (!plan.skipped.empty()) {
-    messages() << "pblur: every output is newer than its input, so nothing was redone (--overwrite "
-                  "redoes them)\n";
+    messages() << "pblur: every output was made from its input as it is now, with these "
+                  "options, so nothing was redone (--overwrite redoes them)\n";
   }
 }
 
@@ -188,6 +200,14 @@ std::uint64_t total_input_bytes(const BatchPlan& plan) {
   return std::accumulate(
       plan.work.begin(), plan.work.end(), std::uint64_t{0},
       [](std::uint64_t sum, const BatchItem& item) { return sum + item.input_bytes; });
+}
+
+// The paths that failed before any work: each is an error line now, and in the summary.
+void print_plan_failures(const BatchPlan& plan, bool quiet) {
+  for (const PlanFailure& failure : plan.failed) {
+    messages() << (quiet ? "pblur: error: " : "pblur: failed: ") << printable(failure.reason)
+               << "\n";
+  }
 }
 
 void run_with_progress(const BatchCommandOptions& options, const BatchRunOptions& run,
@@ -237,6 +257,8 @@ int run_batch_command(const BatchCommandOptions& options) {
   const BackendChoice choice = to_backend_choice(options.backend);
   const FilterSpec spec = to_filter_spec(options.filter);
   check_report_path(options.report);
+  // Nobody reading stderr (`2>&1 | head`) is no reason to stop: the batch goes on unheard.
+  signal(SIGPIPE, SIG_IGN);
   // Before any thread exists: the fork server must not inherit one.
   std::unique_ptr<ProcessRuntime> runtime;
   if (choice.kind == BackendKind::processes) runtime = std::make_unique<ProcessRuntime>();
@@ -244,7 +266,7 @@ int run_batch_command(const BatchCommandOptions& options) {
 
   BatchPlan plan;
   try {
-    plan = plan_batch(plan_options(options));
+    plan = plan_batch(plan_options(options, spec));
   } catch (const Interrupted&) {
     print_error("interrupted while looking for images; nothing was written");
     return interrupted_exit_code();
@@ -254,13 +276,15 @@ int run_batch_command(const BatchCommandOptions& options) {
       choose_split(requested_split(options), plan.work, worker_count(choice));
   const SplitMode split = decision.mode;
   if (options.verbose) print_plan(options, plan, choice, decision);
+  print_plan_failures(plan, options.quiet);
 
   BatchTally tally{options.input_dir, options.output_dir, &plan, {}, split, choice, {}, 0};
   if (!plan.work.empty()) {
     run_with_progress(options, run_options(options, spec, choice, split), runtime.get(), tally);
   }
   tally.elapsed = Clock::now() - start;
-  if (!options.quiet && plan.work.empty()) print_nothing_to_do(options, plan);
+  if (!options.quiet && plan.work.empty() && plan.failed.empty())
+    print_nothing_to_do(options, plan);
   print_summary(tally, options.quiet, options.verbose);
   if (!options.report.empty()) write_json_report(options.report, tally);
   if (tally.signal != 0) return interrupted_exit_code();

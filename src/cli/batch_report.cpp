@@ -1,14 +1,20 @@
 #include "cli/batch_report.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.h"
 #include "cli/progress.h"
-#include "core/atomic_output.h"
+#include "core/os/atomic_output.h"
+#include "core/base/errors.h"
+#include "core/os/file_identity.h"
 
 namespace pblur::cli {
 namespace {
@@ -93,8 +99,14 @@ nlohmann::ordered_json file_entry(const BatchItem& item, const FileResult* resul
 }
 
 nlohmann::ordered_json file_entries(const BatchTally& tally) {
+  std::vector<FileResult> failed_before_work;
+  for (const PlanFailure& failure : tally.plan->failed) {
+    failed_before_work.push_back({0, FileStatus::failed, failure.reason, 0, {}});
+  }
   std::vector<std::pair<const BatchItem*, const FileResult*>> files;
   for (const BatchItem& item : tally.plan->skipped) files.emplace_back(&item, nullptr);
+  for (std::size_t i = 0; i < failed_before_work.size(); ++i)
+    files.emplace_back(&tally.plan->failed[i].item, &failed_before_work[i]);
   for (const FileResult& result : tally.results)
     files.emplace_back(&tally.plan->work[result.item], &result);
   std::sort(files.begin(), files.end(),
@@ -104,11 +116,29 @@ nlohmann::ordered_json file_entries(const BatchTally& tally) {
   return entries;
 }
 
+void write_to_stdout(std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = write(STDOUT_FILENO, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      throw OutputError("cannot write the report to standard output: " +
+                        std::string(std::strerror(errno)));
+    }
+    text.remove_prefix(std::size_t(n));
+  }
+}
+
 }  // namespace
+
+bool report_goes_to_stdout(const std::string& path) {
+  return path == "-" || path == "/dev/stdout";
+}
 
 std::size_t BatchTally::count(FileStatus status) const {
   if (status == FileStatus::skipped) return plan->skipped.size();
-  return std::size_t(std::count_if(results.begin(), results.end(),
+  const std::size_t before_work = status == FileStatus::failed ? plan->failed.size() : 0;
+  return before_work +
+         std::size_t(std::count_if(results.begin(), results.end(),
                                    [status](const FileResult& r) { return r.status == status; }));
 }
 
@@ -132,9 +162,11 @@ void print_summary(const BatchTally& tally, bool quiet, bool verbose) {
   }
   if (quiet) return;
   if (verbose) print_phase_totals(tally);
+  for (const PlanFailure& failure : tally.plan->failed)
+    messages() << "pblur: failed: " << printable(failure.reason) << "\n";
   for (const FileResult& result : tally.results) {
     if (result.status == FileStatus::failed)
-      messages() << "pblur: failed: " << result.reason << "\n";
+      messages() << "pblur: failed: " << printable(result.reason) << "\n";
   }
 }
 
@@ -158,7 +190,17 @@ void write_json_report(const std::filesystem::path& path, const BatchTally& tall
   report["files"] = file_entries(tally);
   const std::string text =
       report.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-  write_file_atomically(path, std::as_bytes(std::span(text)));
+  if (report_goes_to_stdout(path.native())) {
+    write_to_stdout(text);
+    return;
+  }
+  std::vector<FileId> inputs;
+  for (const auto* items : {&tally.plan->work, &tally.plan->skipped}) {
+    for (const BatchItem& item : *items) {
+      if (const auto id = identity_of(item.input)) inputs.push_back(*id);
+    }
+  }
+  write_file_atomically(path, std::as_bytes(std::span(text)), {inputs, ""});
 }
 
 }  // namespace pblur::cli

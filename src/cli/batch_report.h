@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "core/batch_plan.h"
-#include "core/batch_runner.h"
-#include "core/filter_backend.h"
+#include "core/batch/batch_plan.h"
+#include "core/batch/batch_runner.h"
+#include "core/backends/filter_backend.h"
 
 namespace pblur::cli {
 
@@ -32,7 +32,11 @@ struct BatchTally {
 // `quiet`, only an interruption is summarised (failures were printed as they happened).
 void print_summary(const BatchTally& tally, bool quiet, bool verbose);
 
-// The same per-file results as JSON, for scripts (format: docs/batch.md). Throws OutputError.
+// True for the report names that mean standard output: "-" and "/dev/stdout".
+bool report_goes_to_stdout(const std::string& path);
+
+// The same per-file results as JSON, for scripts (format: docs/batch.md), to a file written
+// atomically that is none of the inputs, or to standard output. Throws OutputError.
 void write_json_report(const std::filesystem::path& path, const BatchTally& tally);
 
 }  // namespace pblur::cli

@@ -11,13 +11,13 @@
 #include "cli/bench_plot.h"
 #include "cli/bench_reporter.h"
 #include "cli/cli_support.h"
-#include "core/atomic_output.h"
-#include "core/batch_bench.h"
-#include "core/batch_plan.h"
-#include "core/bench.h"
-#include "core/errors.h"
-#include "core/image_io.h"
-#include "core/process_runtime.h"
+#include "core/os/atomic_output.h"
+#include "core/batch/batch_plan.h"
+#include "core/bench/folder_bench.h"
+#include "core/bench/image_bench.h"
+#include "core/base/errors.h"
+#include "core/image/image_io.h"
+#include "core/ipc/process_runtime.h"
 
 namespace pblur::cli {
 namespace {
@@ -51,9 +51,8 @@ void check_report_path(const std::string& path, const char* flag) {
   }
 }
 
-template <typename Report>
-void write_report(const BenchReporter& reporter, const Report& report, const BenchRunInfo& info,
-                  const fs::path& path) {
+void write_report(const BenchReporter& reporter, const BenchReport& report,
+                  const BenchRunInfo& info, const fs::path& path) {
   std::ostringstream text;
   reporter.report(report, info, text);
   const std::string bytes = text.str();
@@ -92,8 +91,7 @@ class ProgressLine {
   explicit ProgressLine(bool shown) : shown_(shown) {}
   ~ProgressLine() { clear(); }
 
-  template <typename Progress>
-  void update(const Progress& progress) {
+  void update(const BenchProgress& progress) {
     if (!shown_) return;
     messages() << "\r\033[Kpblur bench: run " << progress.done << " of " << progress.total << ": "
                << describe_bench_config(progress.config) << std::flush;
@@ -121,12 +119,28 @@ void write_outputs(const BenchCommandOptions& options, const BenchReport& report
   plot_bench(json.path(), options.plot);
 }
 
-template <typename Report>
-int report_errors(const Report& report) {
-  for (const auto& result : report.results) {
-    if (!result.ok()) print_error(describe_bench_config(result.config) + ": " + result.error);
-  }
+int report_errors(const BenchReport& report) {
+  for (const std::string& line : bench_error_lines(report)) print_error(line);
   return report.ok() ? kSuccess : kProcessingFailed;
+}
+
+// The console report on stdout, then the files asked for.
+int finish(const BenchCommandOptions& options, const BenchReport& report,
+           const std::string& subject) {
+  const BenchRunInfo info{subject, executable_path()};
+  make_console_reporter()->report(report, info, std::cout);
+  std::cout.flush();
+  write_outputs(options, report, info);
+  return report_errors(report);
+}
+
+BenchOptions bench_options(const BenchCommandOptions& options) {
+  BenchOptions bench;
+  bench.spec = to_filter_spec(options.filter);
+  bench.worker_counts = options.workers;
+  bench.repeat = options.repeat;
+  bench.warmup = options.warmup;
+  return bench;
 }
 
 void add_input_options(CLI::App& bench, BenchCommandOptions& options) {
@@ -163,35 +177,24 @@ std::vector<BatchItem> find_batch_images(const BenchCommandOptions& options) {
   return items;
 }
 
-int run_batch_bench_command(const BenchCommandOptions& options, ProcessRuntime& runtime) {
-  BatchBenchOptions bench;
-  bench.spec = to_filter_spec(options.filter);
-  bench.folder = options.batch;
-  bench.worker_counts = options.workers;
-  bench.repeat = options.repeat;
-  bench.warmup = options.warmup;
+int run_folder_bench_command(const BenchCommandOptions& options, ProcessRuntime& runtime) {
+  BenchOptions bench = bench_options(options);
   bench.stop = &stop_requested();
   const std::vector<BatchItem> items = find_batch_images(options);
 
   ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
-  bench.on_progress = [&](const BatchBenchProgress& p) { progress.update(p); };
+  bench.on_progress = [&](const BenchProgress& p) { progress.update(p); };
   stop_on_interrupt_signals();  // so that the temporary outputs are removed
-  BatchBenchReport report;
+  BenchReport report;
   try {
-    report = run_batch_bench(runtime, items, bench);
+    report = run_folder_bench(runtime, items, LoadOptions{}, bench);
   } catch (const Interrupted&) {
     progress.clear();
     print_error("interrupted: the benchmark stopped and its temporary outputs were removed");
     return interrupted_exit_code();
   }
   progress.clear();
-
-  const BenchRunInfo info{options.batch, executable_path()};
-  make_console_reporter()->report(report, info, std::cout);
-  std::cout.flush();
-  if (!options.json.empty()) write_report(*make_json_reporter(), report, info, options.json);
-  if (!options.csv.empty()) write_report(*make_csv_reporter(), report, info, options.csv);
-  return report_errors(report);
+  return finish(options, report, options.batch);
 }
 
 }  // namespace
@@ -239,12 +242,8 @@ int run_bench_command(const BenchCommandOptions& options) {
   ProcessRuntime runtime;  // before any thread: the fork server must not inherit one
   check_report_path(options.json, "--json");
   check_report_path(options.csv, "--csv");
-  if (!options.batch.empty()) return run_batch_bench_command(options, runtime);
-  BenchOptions bench;
-  bench.spec = to_filter_spec(options.filter);
-  bench.worker_counts = options.workers;
-  bench.repeat = options.repeat;
-  bench.warmup = options.warmup;
+  if (!options.batch.empty()) return run_folder_bench_command(options, runtime);
+  BenchOptions bench = bench_options(options);
   check_report_path(options.plot, "--plot");
   if (!options.plot.empty()) check_plotting_available();
   const cv::Mat image = load_image(options.input);
@@ -252,14 +251,9 @@ int run_bench_command(const BenchCommandOptions& options) {
 
   ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
   bench.on_progress = [&](const BenchProgress& p) { progress.update(p); };
-  const BenchReport report = run_bench(runtime, image, bench);
+  const BenchReport report = run_image_bench(runtime, image, bench);
   progress.clear();
-
-  const BenchRunInfo info{options.input, executable_path()};
-  make_console_reporter()->report(report, info, std::cout);
-  std::cout.flush();
-  write_outputs(options, report, info);
-  return report_errors(report);
+  return finish(options, report, options.input);
 }
 
 }  // namespace pblur::cli

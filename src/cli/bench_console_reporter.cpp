@@ -55,15 +55,14 @@ std::string bytes(std::uint64_t count, int width) {
   return right(fixed(double(count) / (1024.0 * 1024.0), 0, 1) + " MiB", width);
 }
 
+// The backend, split (folders) and workers columns.
 std::string row_label(const BenchConfig& config) {
-  return left(std::string(bench_backend_name(config.backend)), 12) +
-         right(std::to_string(config.workers), 8);
-}
-
-std::string row_label(const BatchBenchConfig& config) {
+  if (!config.split) {
+    return left(bench_label(config), 12) + right(std::to_string(config.workers), 8);
+  }
   const bool seq = config.backend == BackendKind::sequential;
-  return left(batch_backend_name(config), 9) +
-         left(seq ? "-" : std::string(split_mode_name(config.split)), 8) +
+  return left(std::string(backend_name(config.backend)), 9) +
+         left(seq ? "-" : std::string(split_mode_name(*config.split)), 8) +
          right(std::to_string(config.workers), 7);
 }
 
@@ -75,7 +74,8 @@ std::string describe_image(const BenchImage& image) {
 }
 
 // `subject`: what was filtered.
-void context_lines(const BenchContext& c, const std::string& subject, std::ostream& out) {
+void context_lines(const BenchReport& report, const std::string& subject, std::ostream& out) {
+  const BenchContext& c = report.context;
   const MachineInfo& m = c.machine;
   out << wrap("pblur bench " + c.pblur_version + ": " + subject + "; " + c.filter, 2);
   char load[64];
@@ -84,25 +84,24 @@ void context_lines(const BenchContext& c, const std::string& subject, std::ostre
   out << wrap("machine: " + m.cpu_model + ", " + std::to_string(m.cores_online) +
                   " cores online, " + std::to_string(m.usable_cpus) + " usable; load " + load +
                   "; OpenCV " + c.opencv_version + ", oneTBB " + c.onetbb_version + ", " +
-                  c.build_type + " build",
+                  (c.assertions ? "debug" : "release") + " build",
               2);
   out << wrap("runs: " + std::to_string(c.repeat) + " timed" +
                   (c.repeat_automatic ? " (chosen from the sequential time)" : "") +
                   " after 1 cold and " + std::to_string(c.warmup) + " warm-up per configuration; " +
-                  c.order,
+                  describe_order(report),
               2);
-  out << wrap("fork safety: " + c.fork_safety, 2);
-  out << wrap("pools: " + c.pool_lifetime, 2);
-  out << wrap("input: " + c.input, 2);
+  out << wrap("fork safety: " + describe_fork_safety(), 2);
+  out << wrap("pools: " + describe_pool_lifetime(c.subject), 2);
+  out << wrap("input: " + describe_input(c.subject), 2);
 }
 
 // One row per configuration, a blank line between worker counts; `numbers` writes the rest of
 // the row of a configuration that ran.
-template <typename Result>
-void for_each_row(const std::vector<Result>& results, std::ostream& out,
-                  const std::function<void(const Result&)>& numbers) {
+void for_each_row(const std::vector<BenchRow>& rows, std::ostream& out,
+                  const std::function<void(const BenchRow&)>& numbers) {
   int group = 0;
-  for (const Result& r : results) {
+  for (const BenchRow& r : rows) {
     if (r.config.group_workers != group && group != 0) out << "\n";
     group = r.config.group_workers;
     out << row_label(r.config);
@@ -120,7 +119,7 @@ void timing_table(const BenchReport& report, std::ostream& out) {
   out << std::string(20, ' ') << "      whole job (ms)         filter phase (ms)\n";
   out << "backend      workers   median     min     max  median     min     max"
          "  speedup  effic.  procs/thr\n";
-  for_each_row<BenchConfigResult>(report.results, out, [&](const BenchConfigResult& r) {
+  for_each_row(report.rows, out, [&](const BenchRow& r) {
     out << ms(r.job.median, 9) << ms(r.job.min, 8) << ms(r.job.max, 8) << ms(r.filter.median, 8)
         << ms(r.filter.min, 8) << ms(r.filter.max, 8) << fixed(r.speedup, 9, 2)
         << fixed(r.efficiency, 8, 2)
@@ -141,8 +140,8 @@ void phase_table(const BenchReport& report, std::ostream& out) {
   out << "\nPhases (ms, medians of the timed runs), the cold run, queue traffic and peak memory.\n";
   out << "backend      workers  cold job    fork    send  filter  collect  queue/run"
          "  parent MiB  worker MiB\n";
-  for_each_row<BenchConfigResult>(report.results, out, [&](const BenchConfigResult& r) {
-    const bool procs = is_process_backend(r.config.backend);
+  for_each_row(report.rows, out, [&](const BenchRow& r) {
+    const bool procs = is_process_config(r.config);
     out << optional_ms(r.cold ? r.cold->job : std::chrono::nanoseconds(0), r.cold.has_value(), 10)
         << optional_ms(r.cold ? r.cold->phases.start_workers : std::chrono::nanoseconds(0),
                        procs && r.cold, 8)
@@ -161,14 +160,14 @@ void phase_table(const BenchReport& report, std::ostream& out) {
               0);
 }
 
-void batch_table(const BatchBenchReport& report, std::ostream& out) {
+void folder_table(const BenchReport& report, std::ostream& out) {
   out << "\nImages per second over the timed runs, each filtering the whole folder; MB/s: of input "
          "files.\n";
   out << std::string(24, ' ') << "   batch (ms)       images per second\n";
   out << "backend  split    workers   median     cold  median     min     max    MB/s"
          "  speedup  procs/thr\n";
-  for_each_row<BatchBenchResult>(report.results, out, [&](const BatchBenchResult& r) {
-    out << ms(r.elapsed.median, 9) << (r.cold ? ms(*r.cold, 9) : right("-", 9))
+  for_each_row(report.rows, out, [&](const BenchRow& r) {
+    out << ms(r.job.median, 9) << (r.cold ? ms(r.cold->job, 9) : right("-", 9))
         << fixed(r.images_per_second.median, 8, 2) << fixed(r.images_per_second.min, 8, 2)
         << fixed(r.images_per_second.max, 8, 2) << fixed(r.input_mb_per_second, 8, 1)
         << fixed(r.speedup, 9, 2)
@@ -182,30 +181,26 @@ void batch_table(const BatchBenchReport& report, std::ostream& out) {
       0);
 }
 
+std::string describe_subject(const BenchReport& report, const BenchRunInfo& info) {
+  const BenchContext& c = report.context;
+  if (c.subject == BenchSubject::image) return info.image_path + ", " + describe_image(c.image);
+  return info.image_path + ", " + std::to_string(c.input.images) + " image" +
+         (c.input.images == 1 ? "" : "s") + " of " + fixed(double(c.input.bytes) / 1e6, 0, 1) +
+         " MB, the first " + describe_image(c.image);
+}
+
 class ConsoleReporter : public BenchReporter {
  public:
   void report(const BenchReport& report, const BenchRunInfo& info,
               std::ostream& out) const override {
-    context_lines(report.context, info.image_path + ", " + describe_image(report.context.image),
-                  out);
-    timing_table(report, out);
-    phase_table(report, out);
-    for (const BenchConfigResult& r : report.results) {
-      if (!r.ok()) out << wrap("error: " + describe_bench_config(r.config) + ": " + r.error, 2);
+    context_lines(report, describe_subject(report, info), out);
+    if (report.context.subject == BenchSubject::image) {
+      timing_table(report, out);
+      phase_table(report, out);
+    } else {
+      folder_table(report, out);
     }
-  }
-
-  void report(const BatchBenchReport& report, const BenchRunInfo& info,
-              std::ostream& out) const override {
-    const BatchBenchFolder& f = report.folder;
-    context_lines(report.context,
-                  info.image_path + ", " + std::to_string(f.images) + " image" +
-                      (f.images == 1 ? "" : "s") + " of " +
-                      fixed(double(f.input_bytes) / 1e6, 0, 1) + " MB, the first " +
-                      describe_image(report.context.image),
-                  out);
-    batch_table(report, out);
-    for (const BatchBenchResult& r : report.results) {
+    for (const BenchRow& r : report.rows) {
       if (!r.ok()) out << wrap("error: " + describe_bench_config(r.config) + ": " + r.error, 2);
     }
   }

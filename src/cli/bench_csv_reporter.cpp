@@ -5,13 +5,13 @@
 namespace pblur::cli {
 namespace {
 
-constexpr const char* kHeader =
+constexpr const char* kImageHeader =
     "name,backend,workers,group_workers,runs,job_median_ms,job_min_ms,job_max_ms,"
     "filter_median_ms,filter_min_ms,filter_max_ms,speedup,filter_speedup,efficiency,"
     "procs_threads_ratio,cold_job_ms,cold_start_workers_ms,send_median_ms,collect_median_ms,"
     "queue_bytes,parent_peak_rss_kb,workers_peak_rss_kb,error";
 
-constexpr const char* kBatchHeader =
+constexpr const char* kFolderHeader =
     "name,backend,split,workers,group_workers,runs,images,input_bytes,time_median_ms,"
     "time_min_ms,time_max_ms,images_per_second_median,images_per_second_min,"
     "images_per_second_max,input_mb_per_second,speedup,procs_threads_ratio,cold_ms,error";
@@ -36,8 +36,8 @@ std::string ms(std::chrono::nanoseconds duration) {
   return number(to_ms(duration));
 }
 
-std::string timings(const BenchConfigResult& r) {
-  const bool procs = is_process_backend(r.config.backend);
+std::string image_timings(const BenchRow& r) {
+  const bool procs = is_process_config(r.config);
   std::string row = ms(r.job.median) + "," + ms(r.job.min) + "," + ms(r.job.max) + "," +
                     ms(r.filter.median) + "," + ms(r.filter.min) + "," + ms(r.filter.max) + "," +
                     number(r.speedup) + "," + number(r.filter_speedup) + "," +
@@ -50,42 +50,47 @@ std::string timings(const BenchConfigResult& r) {
   return row;
 }
 
-std::string batch_timings(const BatchBenchResult& r) {
+std::string folder_timings(const BenchRow& r) {
   const RateStats& rate = r.images_per_second;
-  return ms(r.elapsed.median) + "," + ms(r.elapsed.min) + "," + ms(r.elapsed.max) + "," +
-         number(rate.median) + "," + number(rate.min) + "," + number(rate.max) + "," +
-         number(r.input_mb_per_second) + "," + number(r.speedup) + "," +
+  return ms(r.job.median) + "," + ms(r.job.min) + "," + ms(r.job.max) + "," + number(rate.median) +
+         "," + number(rate.min) + "," + number(rate.max) + "," + number(r.input_mb_per_second) +
+         "," + number(r.speedup) + "," +
          (r.procs_threads_ratio ? number(*r.procs_threads_ratio) : "") + "," +
-         (r.cold ? ms(*r.cold) : "") + ",";
+         (r.cold ? ms(r.cold->job) : "") + ",";
+}
+
+void image_row(const BenchRow& r, std::ostream& out) {
+  out << bench_config_name(r.config) << "," << backend_column(r.config) << "," << r.config.workers
+      << "," << r.config.group_workers << "," << r.samples.size() << ",";
+  if (r.ok()) {
+    out << image_timings(r) << "\n";
+  } else {
+    out << std::string(17, ',') << quoted(r.error) << "\n";
+  }
+}
+
+void folder_row(const BenchRow& r, const BenchInput& input, std::ostream& out) {
+  out << bench_config_name(r.config) << "," << backend_column(r.config) << ","
+      << split_mode_name(r.config.split.value_or(SplitMode::images)) << "," << r.config.workers
+      << "," << r.config.group_workers << "," << r.samples.size() << "," << input.images << ","
+      << input.bytes << ",";
+  if (r.ok()) {
+    out << folder_timings(r) << "\n";
+  } else {
+    out << std::string(10, ',') << quoted(r.error) << "\n";
+  }
 }
 
 class CsvReporter : public BenchReporter {
  public:
   void report(const BenchReport& report, const BenchRunInfo&, std::ostream& out) const override {
-    out << kHeader << "\n";
-    for (const BenchConfigResult& r : report.results) {
-      out << bench_config_name(r.config) << "," << bench_backend_name(r.config.backend) << ","
-          << r.config.workers << "," << r.config.group_workers << "," << r.samples.size() << ",";
-      if (r.ok()) {
-        out << timings(r) << "\n";
+    const bool image = report.context.subject == BenchSubject::image;
+    out << (image ? kImageHeader : kFolderHeader) << "\n";
+    for (const BenchRow& r : report.rows) {
+      if (image) {
+        image_row(r, out);
       } else {
-        out << std::string(17, ',') << quoted(r.error) << "\n";
-      }
-    }
-  }
-
-  void report(const BatchBenchReport& report, const BenchRunInfo&,
-              std::ostream& out) const override {
-    out << kBatchHeader << "\n";
-    for (const BatchBenchResult& r : report.results) {
-      out << bench_config_name(r.config) << "," << batch_backend_name(r.config) << ","
-          << split_mode_name(r.config.split) << "," << r.config.workers << ","
-          << r.config.group_workers << "," << r.samples.size() << "," << report.folder.images << ","
-          << report.folder.input_bytes << ",";
-      if (r.ok()) {
-        out << batch_timings(r) << "\n";
-      } else {
-        out << std::string(10, ',') << quoted(r.error) << "\n";
+        folder_row(r, report.context.input, out);
       }
     }
   }

@@ -14,7 +14,8 @@ json image_json(const BenchImage& image) {
           {"depth_bits", image.depth_bits}};
 }
 
-json context_json(const BenchContext& c, const BenchRunInfo& info) {
+json context_json(const BenchReport& report, const BenchRunInfo& info) {
+  const BenchContext& c = report.context;
   const MachineInfo& m = c.machine;
   return {
       {"date", m.date},
@@ -24,7 +25,7 @@ json context_json(const BenchContext& c, const BenchRunInfo& info) {
       {"cores_online", m.cores_online},
       {"cpu_model", m.cpu_model},
       {"load_avg", m.load_average},
-      {"library_build_type", c.build_type},
+      {"library_build_type", c.assertions ? "debug" : "release"},
       {"pblur_version", c.pblur_version},
       {"opencv_version", c.opencv_version},
       {"onetbb_version", c.onetbb_version},
@@ -40,26 +41,34 @@ json context_json(const BenchContext& c, const BenchRunInfo& info) {
       {"warmup", c.warmup},
       {"time_unit", "ms"},
       {"parent_peak_rss_scope", c.parent_peak_per_run ? "per run" : "process lifetime"},
-      {"fork_safety", c.fork_safety},
-      {"pool_lifetime", c.pool_lifetime},
-      {"order", c.order},
-      {"input", c.input},
+      {"fork_safety", describe_fork_safety()},
+      {"pool_lifetime", describe_pool_lifetime(c.subject)},
+      {"order", describe_order(report)},
+      {"input", describe_input(c.subject)},
   };
 }
 
-json config_json(const BenchConfigResult& r, const BenchContext& context) {
+json config_json(const BenchRow& r, const BenchContext& context) {
   const std::string name = bench_config_name(r.config);
-  return {{"name", name},
-          {"run_name", name},
-          {"backend", bench_backend_name(r.config.backend)},
-          {"workers", r.config.workers},
-          {"group_workers", r.config.group_workers},
-          {"repetitions", context.repeat},
-          {"iterations", 1},
-          {"time_unit", "ms"}};
+  json entry = {{"name", name}, {"run_name", name}, {"backend", backend_column(r.config)}};
+  if (r.config.split) entry["split"] = split_mode_name(*r.config.split);
+  entry["workers"] = r.config.workers;
+  entry["group_workers"] = r.config.group_workers;
+  entry["repetitions"] = context.repeat;
+  entry["iterations"] = 1;
+  entry["time_unit"] = "ms";
+  return entry;
 }
 
-json sample_json(const BenchConfigResult& r, const BenchContext& context, const BenchSample& s,
+json error_json(const BenchRow& r, const BenchContext& context) {
+  json entry = config_json(r, context);
+  entry["run_type"] = "iteration";
+  entry["error_occurred"] = true;
+  entry["error_message"] = r.error;
+  return entry;
+}
+
+json sample_json(const BenchRow& r, const BenchContext& context, const BenchSample& s,
                  std::optional<int> repetition) {
   json entry = config_json(r, context);
   entry["run_type"] = "iteration";
@@ -76,7 +85,7 @@ json sample_json(const BenchConfigResult& r, const BenchContext& context, const 
   return entry;
 }
 
-json aggregate_json(const BenchConfigResult& r, const BenchContext& context, const char* which,
+json aggregate_json(const BenchRow& r, const BenchContext& context, const char* which,
                     std::chrono::nanoseconds DurationStats::*field) {
   json entry = config_json(r, context);
   entry["name"] = bench_config_name(r.config) + "_" + which;
@@ -89,29 +98,22 @@ json aggregate_json(const BenchConfigResult& r, const BenchContext& context, con
   return entry;
 }
 
-void add_median_extras(json& entry, const BenchConfigResult& r) {
+void add_median_extras(json& entry, const BenchRow& r) {
   entry["speedup"] = r.speedup;
   entry["filter_speedup"] = r.filter_speedup;
   entry["efficiency"] = r.efficiency;
   entry["procs_threads_ratio"] = r.procs_threads_ratio ? json(*r.procs_threads_ratio) : json();
   entry["queue_bytes"] = r.queue_bytes;
   entry["parent_peak_rss_kb"] = r.parent_peak_rss_kb;
-  if (is_process_backend(r.config.backend)) entry["workers_peak_rss_kb"] = r.workers_peak_rss_kb;
+  if (is_process_config(r.config)) entry["workers_peak_rss_kb"] = r.workers_peak_rss_kb;
   if (r.cold) {
     entry["cold_real_time"] = to_ms(r.cold->job);
     entry["cold_start_workers_time"] = to_ms(r.cold->phases.start_workers);
   }
 }
 
-void add_config_entries(json& benchmarks, const BenchConfigResult& r, const BenchContext& context) {
-  if (!r.ok()) {
-    json entry = config_json(r, context);
-    entry["run_type"] = "iteration";
-    entry["error_occurred"] = true;
-    entry["error_message"] = r.error;
-    benchmarks.push_back(entry);
-    return;
-  }
+void add_image_entries(json& benchmarks, const BenchRow& r, const BenchContext& context) {
+  if (!r.ok()) return benchmarks.push_back(error_json(r, context));
   if (r.cold) benchmarks.push_back(sample_json(r, context, *r.cold, std::nullopt));
   for (std::size_t i = 0; i < r.samples.size(); ++i) {
     benchmarks.push_back(sample_json(r, context, r.samples[i], static_cast<int>(i)));
@@ -123,102 +125,90 @@ void add_config_entries(json& benchmarks, const BenchConfigResult& r, const Benc
   benchmarks.push_back(aggregate_json(r, context, "max", &DurationStats::max));
 }
 
-json batch_config_json(const BatchBenchResult& r, const BenchContext& context) {
-  const std::string name = bench_config_name(r.config);
-  return {{"name", name},
-          {"run_name", name},
-          {"backend", batch_backend_name(r.config)},
-          {"split", split_mode_name(r.config.split)},
-          {"workers", r.config.workers},
-          {"group_workers", r.config.group_workers},
-          {"repetitions", context.repeat},
-          {"iterations", 1},
-          {"time_unit", "ms"}};
-}
-
 // Google Benchmark's names: items are images, bytes those of the input files.
-void add_rates(json& entry, std::chrono::nanoseconds elapsed, const BatchBenchFolder& folder) {
+void add_rates(json& entry, std::chrono::nanoseconds elapsed, const BenchInput& input) {
   const double seconds = std::chrono::duration<double>(elapsed).count();
   entry["real_time"] = to_ms(elapsed);
-  entry["items_per_second"] = seconds > 0 ? double(folder.images) / seconds : 0.0;
-  entry["bytes_per_second"] = seconds > 0 ? double(folder.input_bytes) / seconds : 0.0;
+  entry["items_per_second"] = seconds > 0 ? double(input.images) / seconds : 0.0;
+  entry["bytes_per_second"] = seconds > 0 ? double(input.bytes) / seconds : 0.0;
 }
 
-json batch_sample_json(const BatchBenchResult& r, const BatchBenchReport& report,
-                       std::chrono::nanoseconds elapsed, std::optional<int> repetition) {
-  json entry = batch_config_json(r, report.context);
+json folder_sample_json(const BenchRow& r, const BenchContext& context, const BenchSample& s,
+                        std::optional<int> repetition) {
+  json entry = config_json(r, context);
   entry["run_type"] = "iteration";
   entry["cold"] = !repetition.has_value();
   if (repetition) entry["repetition_index"] = *repetition;
-  add_rates(entry, elapsed, report.folder);
+  add_rates(entry, s.job, context.input);
   return entry;
 }
 
 // Each statistic on its own, as Google Benchmark does: the "min" aggregate holds the least time
 // and the least rate.
-json batch_aggregate_json(const BatchBenchResult& r, const BatchBenchReport& report,
-                          const char* which, std::chrono::nanoseconds elapsed, double rate) {
-  json entry = batch_config_json(r, report.context);
+json folder_aggregate_json(const BenchRow& r, const BenchContext& context, const char* which,
+                           std::chrono::nanoseconds elapsed, double rate) {
+  json entry = config_json(r, context);
   entry["name"] = bench_config_name(r.config) + "_" + which;
   entry["run_type"] = "aggregate";
   entry["aggregate_name"] = which;
-  add_rates(entry, elapsed, report.folder);
+  add_rates(entry, elapsed, context.input);
   entry["items_per_second"] = rate;
-  entry["bytes_per_second"] = rate * double(report.folder.input_bytes) /
-                              double(std::max<std::size_t>(report.folder.images, 1));
+  entry["bytes_per_second"] =
+      rate * double(context.input.bytes) / double(std::max<std::size_t>(context.input.images, 1));
   return entry;
 }
 
-void add_batch_entries(json& benchmarks, const BatchBenchResult& r,
-                       const BatchBenchReport& report) {
-  if (!r.ok()) {
-    json entry = batch_config_json(r, report.context);
-    entry["run_type"] = "iteration";
-    entry["error_occurred"] = true;
-    entry["error_message"] = r.error;
-    benchmarks.push_back(entry);
-    return;
-  }
-  if (r.cold) benchmarks.push_back(batch_sample_json(r, report, *r.cold, std::nullopt));
+void add_folder_entries(json& benchmarks, const BenchRow& r, const BenchContext& context) {
+  if (!r.ok()) return benchmarks.push_back(error_json(r, context));
+  if (r.cold) benchmarks.push_back(folder_sample_json(r, context, *r.cold, std::nullopt));
   for (std::size_t i = 0; i < r.samples.size(); ++i) {
-    benchmarks.push_back(batch_sample_json(r, report, r.samples[i], static_cast<int>(i)));
+    benchmarks.push_back(folder_sample_json(r, context, r.samples[i], static_cast<int>(i)));
   }
   const RateStats& rate = r.images_per_second;
-  json median = batch_aggregate_json(r, report, "median", r.elapsed.median, rate.median);
+  json median = folder_aggregate_json(r, context, "median", r.job.median, rate.median);
   median["speedup"] = r.speedup;
   median["procs_threads_ratio"] = r.procs_threads_ratio ? json(*r.procs_threads_ratio) : json();
-  if (r.cold) median["cold_real_time"] = to_ms(*r.cold);
+  if (r.cold) median["cold_real_time"] = to_ms(r.cold->job);
   benchmarks.push_back(median);
-  benchmarks.push_back(batch_aggregate_json(r, report, "min", r.elapsed.max, rate.min));
-  benchmarks.push_back(batch_aggregate_json(r, report, "max", r.elapsed.min, rate.max));
+  benchmarks.push_back(folder_aggregate_json(r, context, "min", r.job.max, rate.min));
+  benchmarks.push_back(folder_aggregate_json(r, context, "max", r.job.min, rate.max));
+}
+
+// The context's description of what was filtered.
+json subject_json(const BenchContext& c, const BenchRunInfo& info) {
+  if (c.subject == BenchSubject::image) {
+    json image = {{"path", info.image_path}};
+    image.update(image_json(c.image));
+    return image;
+  }
+  return {{"path", info.image_path},
+          {"images", c.input.images},
+          {"input_bytes", c.input.bytes},
+          {"first_image", image_json(c.image)}};
+}
+
+// A file name that is not UTF-8 is written with U+FFFD for its odd bytes, not refused.
+std::string dump(const json& document) {
+  return document.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 class JsonReporter : public BenchReporter {
  public:
   void report(const BenchReport& report, const BenchRunInfo& info,
               std::ostream& out) const override {
+    const BenchContext& c = report.context;
     json benchmarks = json::array();
-    for (const BenchConfigResult& r : report.results) {
-      add_config_entries(benchmarks, r, report.context);
+    for (const BenchRow& r : report.rows) {
+      if (c.subject == BenchSubject::image) {
+        add_image_entries(benchmarks, r, c);
+      } else {
+        add_folder_entries(benchmarks, r, c);
+      }
     }
-    json context = context_json(report.context, info);
-    context["image"] = {{"path", info.image_path}};
-    context["image"].update(image_json(report.context.image));
+    json context = context_json(report, info);
+    context[c.subject == BenchSubject::image ? "image" : "folder"] = subject_json(c, info);
     const json document{{"context", context}, {"benchmarks", benchmarks}};
-    out << document.dump(2) << "\n";
-  }
-
-  void report(const BatchBenchReport& report, const BenchRunInfo& info,
-              std::ostream& out) const override {
-    json benchmarks = json::array();
-    for (const BatchBenchResult& r : report.results) add_batch_entries(benchmarks, r, report);
-    json context = context_json(report.context, info);
-    context["folder"] = {{"path", info.image_path},
-                         {"images", report.folder.images},
-                         {"input_bytes", report.folder.input_bytes},
-                         {"first_image", image_json(report.context.image)}};
-    const json document{{"context", context}, {"benchmarks", benchmarks}};
-    out << document.dump(2) << "\n";
+    out << dump(document);
   }
 };
 

@@ -3,47 +3,67 @@
 namespace pblur::cli {
 
 std::string bench_config_name(const BenchConfig& config) {
-  std::string name(bench_backend_name(config.backend));
-  if (config.backend == BenchBackend::sequential) {
-    return name + "/group:" + std::to_string(config.group_workers);
+  if (config.backend == BackendKind::sequential) {
+    return bench_label(config) + "/group:" + std::to_string(config.group_workers);
   }
-  return name + "/workers:" + std::to_string(config.workers);
+  return bench_label(config) + "/workers:" + std::to_string(config.workers);
 }
 
 std::string describe_bench_config(const BenchConfig& config) {
-  std::string name(bench_backend_name(config.backend));
-  if (config.backend == BenchBackend::sequential) {
-    return name + " (measured with the " + std::to_string(config.group_workers) + "-worker group)";
+  if (config.backend == BackendKind::sequential) {
+    return bench_label(config) + " (measured with the " + std::to_string(config.group_workers) +
+           "-worker group)";
   }
-  return name + " with " + std::to_string(config.workers) +
+  return bench_label(config) + " with " + std::to_string(config.workers) +
          (config.workers == 1 ? " worker" : " workers");
 }
 
-std::string bench_config_name(const BatchBenchConfig& config) {
-  if (config.backend == BackendKind::sequential) {
-    return "seq/group:" + std::to_string(config.group_workers);
+std::vector<std::string> bench_error_lines(const BenchReport& report) {
+  std::vector<std::string> lines;
+  for (const BenchRow& row : report.rows) {
+    if (!row.ok()) lines.push_back(describe_bench_config(row.config) + ": " + row.error);
   }
-  return batch_bench_label(config) + "/workers:" + std::to_string(config.workers);
+  return lines;
 }
 
-std::string describe_bench_config(const BatchBenchConfig& config) {
-  if (config.backend == BackendKind::sequential) {
-    return "seq (measured with the " + std::to_string(config.group_workers) + "-worker group)";
-  }
-  return batch_bench_label(config) + " with " + std::to_string(config.workers) +
-         (config.workers == 1 ? " worker" : " workers");
+std::string backend_column(const BenchConfig& config) {
+  return config.split ? std::string(backend_name(config.backend)) : bench_label(config);
 }
 
-std::string batch_backend_name(const BatchBenchConfig& config) {
-  switch (config.backend) {
-    case BackendKind::sequential:
-      return "seq";
-    case BackendKind::processes:
-      return "procs";
-    case BackendKind::threads:
-      return "threads";
+std::string describe_fork_safety() {
+  return "workers are forked by a single-threaded fork server started first thing, before any "
+         "oneTBB or OpenCV thread, so pools can be made at any time after it and every "
+         "configuration runs in this one process";
+}
+
+std::string describe_pool_lifetime(BenchSubject subject) {
+  if (subject == BenchSubject::folder) {
+    return "every run is a whole `pblur batch` run: process configurations fork their pool at its "
+           "start, and the timed runs include that";
   }
-  return "unknown";
+  return "one worker pool per process configuration and worker count, forked in its first (cold) "
+         "run and kept for its warm-up and timed runs; timed runs do not include forking";
+}
+
+std::string describe_input(BenchSubject subject) {
+  if (subject == BenchSubject::folder) {
+    return "every run loads, filters and saves every image of the folder, writing into a "
+           "temporary folder per configuration (removed at the end); every output file is "
+           "compared byte for byte with seq's";
+  }
+  return "every job starts from the decoded image: in ordinary memory, and for procs-shared in "
+         "shared memory, where pblur decodes an image for that transport";
+}
+
+std::string describe_order(const BenchReport& report) {
+  std::string round;
+  for (const BenchRow& row : report.rows) {
+    if (row.config.group_workers != report.rows.front().config.group_workers) break;
+    round += (round.empty() ? "" : ", ") + bench_label(row.config);
+  }
+  return "per worker count: one cold run of each configuration, then warm-up rounds, then timed "
+         "rounds, each round running " +
+         round + " once";
 }
 
 double to_ms(std::chrono::nanoseconds duration) {

@@ -1,11 +1,12 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
-#include "core/batch_bench.h"
-#include "core/bench.h"
+#include "core/bench/bench_report.h"
 
 namespace pblur::cli {
 
@@ -15,13 +16,11 @@ struct BenchRunInfo {
   std::string executable;
 };
 
-// Writes a benchmark report in one format.
+// Writes a benchmark report, of an image or of a folder, in one format.
 class BenchReporter {
  public:
   virtual ~BenchReporter() = default;
   virtual void report(const BenchReport& report, const BenchRunInfo& info,
-                      std::ostream& out) const = 0;
-  virtual void report(const BatchBenchReport& report, const BenchRunInfo& info,
                       std::ostream& out) const = 0;
 };
 
@@ -33,20 +32,25 @@ std::unique_ptr<BenchReporter> make_json_reporter();
 // One row per configuration.
 std::unique_ptr<BenchReporter> make_csv_reporter();
 
-// "procs-shared/workers:2"; the reference: "seq/group:2".
+// "procs-shared/workers:2", "procs-images/workers:2"; the reference: "seq/group:2".
 std::string bench_config_name(const BenchConfig& config);
 
 // "threads with 2 workers", "seq (measured with the 2-worker group)"
 std::string describe_bench_config(const BenchConfig& config);
 
-// "procs-images/workers:2"; the reference: "seq/group:2".
-std::string bench_config_name(const BatchBenchConfig& config);
+// The backend column: on an image the label ("procs-shared"), on a folder the backend alone
+// ("procs"), the split having a column of its own.
+std::string backend_column(const BenchConfig& config);
 
-// "procs-images with 2 workers", "seq (measured with the 2-worker group)"
-std::string describe_bench_config(const BatchBenchConfig& config);
+// "threads with 2 workers: output differs from seq's in ...": one line per configuration that
+// failed, in the order of the rows.
+std::vector<std::string> bench_error_lines(const BenchReport& report);
 
-// "seq", "procs", "threads"
-std::string batch_backend_name(const BatchBenchConfig& config);
+// The context's facts in words, for a reader of the report.
+std::string describe_fork_safety();
+std::string describe_pool_lifetime(BenchSubject subject);
+std::string describe_input(BenchSubject subject);
+std::string describe_order(const BenchReport& report);
 
 double to_ms(std::chrono::nanoseconds duration);
 

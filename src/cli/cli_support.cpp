@@ -11,7 +11,8 @@
 #include <oneapi/tbb/version.h>
 #include <opencv2/core/version.hpp>
 
-#include "core/errors.h"
+#include "core/base/errors.h"
+#include "core/os/temporary_files.h"
 
 namespace pblur::cli {
 
@@ -27,8 +28,62 @@ std::ostream& messages() {
   return stream;
 }
 
+namespace {
+
+// The length of the UTF-8 sequence at the start of `text` that is a printable character; 0 if
+// it is a control character or not UTF-8.
+std::size_t printable_sequence(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char first = byte(0);
+  if (first >= 0x20 && first < 0x7f) return 1;
+  const std::size_t length = first >= 0xc2 && first <= 0xdf   ? 2
+                             : first >= 0xe0 && first <= 0xef ? 3
+                             : first >= 0xf0 && first <= 0xf4 ? 4
+                                                              : 0;
+  if (length == 0 || text.size() < length) return 0;
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xc0) != 0x80) return 0;
+  }
+  if (first == 0xc2 && byte(1) < 0xa0) return 0;  // C1 controls
+  if ((first == 0xe0 && byte(1) < 0xa0) || (first == 0xf0 && byte(1) < 0x90)) return 0;
+  if ((first == 0xed && byte(1) >= 0xa0) || (first == 0xf4 && byte(1) >= 0x90)) return 0;
+  return length;
+}
+
+std::string escape(unsigned char byte) {
+  switch (byte) {
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "\\r";
+    case '\t':
+      return "\\t";
+  }
+  char text[8];
+  std::snprintf(text, sizeof text, "\\x%02x", byte);
+  return text;
+}
+
+}  // namespace
+
+std::string printable(std::string_view text) {
+  std::string result;
+  result.reserve(text.size());
+  while (!text.empty()) {
+    const std::size_t length = printable_sequence(text);
+    if (length == 0) {
+      result += escape(static_cast<unsigned char>(text.front()));
+      text.remove_prefix(1);
+    } else {
+      result.append(text.substr(0, length));
+      text.remove_prefix(length);
+    }
+  }
+  return result;
+}
+
 void print_error(std::string_view message) {
-  messages() << "pblur: error: " << message << std::endl;
+  messages() << "pblur: error: " << printable(message) << std::endl;
 }
 
 int report_failure(const std::exception& error) {
@@ -42,6 +97,7 @@ int report_failure(const std::exception& error) {
 namespace {
 
 extern "C" void exit_for_signal(int signal) {
+  remove_temporaries_in_flight();
   _exit(kInterruptedBase + signal);
 }
 
@@ -49,7 +105,7 @@ std::atomic<bool> stop_flag{false};
 std::atomic<int> stop_signal{0};
 
 extern "C" void request_stop(int signal) {
-  if (stop_flag.load()) _exit(kInterruptedBase + signal);  // a second Ctrl-C: at once
+  if (stop_flag.load()) exit_for_signal(signal);  // a second Ctrl-C: at once
   stop_signal.store(signal);
   stop_flag.store(true);
 }

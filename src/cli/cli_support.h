@@ -28,7 +28,12 @@ std::string version_text();
 // libtiff quiet), and a line written meanwhile by another thread must not vanish with theirs.
 std::ostream& messages();
 
-// Prints "pblur: error: <message>" on stderr.
+// `text` safe to print as part of one line on a terminal: control characters, C1 controls and
+// bytes that are not UTF-8 become escapes ("\n", "\x1b"), so a file name with a newline or an
+// escape sequence in it can neither split a line nor command the terminal.
+std::string printable(std::string_view text);
+
+// Prints "pblur: error: <message>" on stderr, made printable.
 void print_error(std::string_view message);
 
 // The exit code for an exception escaping a command, after printing it as one line.

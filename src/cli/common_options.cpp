@@ -1,8 +1,8 @@
 #include "cli/common_options.h"
 
 #include "cli/cli_support.h"
-#include "core/errors.h"
-#include "core/machine_info.h"
+#include "core/base/errors.h"
+#include "core/os/machine_info.h"
 
 namespace pblur::cli {
 

@@ -5,8 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "core/filter_backend.h"
-#include "core/filter_spec.h"
+#include "core/backends/filter_backend.h"
+#include "core/filters/filter_spec.h"
 
 namespace pblur::cli {
 

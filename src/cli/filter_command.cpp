@@ -6,13 +6,16 @@
 #include <optional>
 
 #include "cli/cli_support.h"
-#include "core/filter_backend.h"
-#include "core/image_io.h"
-#include "core/process_runtime.h"
+#include "core/os/atomic_output.h"
+#include "core/backends/filter_backend.h"
+#include "core/image/image_io.h"
+#include "core/ipc/process_runtime.h"
+#include "core/os/temporary_files.h"
 
 namespace pblur::cli {
 namespace {
 
+namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 struct Timings {
@@ -88,6 +91,10 @@ int run_filter_command(const FilterCommandOptions& options) {
   const FilterSpec spec = to_filter_spec(options.filter);
   const BackendChoice choice = to_backend_choice(options.backend);
   check_output_path(options.output);
+  check_replaceable(options.output, {});  // INPUT may be OUTPUT: read whole, then replaced
+  remove_abandoned_temporaries(fs::path(options.output).parent_path().empty()
+                                   ? fs::path(".")
+                                   : fs::path(options.output).parent_path());
   // Before any thread exists: the fork server must not inherit one.
   auto start = Clock::now();
   std::unique_ptr<ProcessRuntime> runtime;

@@ -81,6 +81,7 @@ Progress::~Progress() {
 
 void Progress::file_done(std::string_view name, std::uint64_t bytes, std::string_view detail,
                          std::string_view failure) {
+  const std::string shown_name = printable(name), shown_failure = printable(failure);
   const std::lock_guard lock(mutex_);
   ++done_files_;
   done_bytes_ += bytes;
@@ -89,17 +90,16 @@ void Progress::file_done(std::string_view name, std::uint64_t bytes, std::string
       "[" + std::to_string(done_files_) + "/" + std::to_string(total_files_) + "] ";
   switch (style_) {
     case ProgressStyle::bar:
-      if (!failure.empty()) write_stderr("\r\x1b[Kpblur: failed: " + std::string(failure) + "\n");
+      if (!failure.empty()) write_stderr("\r\x1b[Kpblur: failed: " + shown_failure + "\n");
       draw_bar_locked();
       break;
     case ProgressStyle::lines:
-      write_stderr(
-          "pblur: " + count + std::string(name) +
-          (failure.empty() ? ": " + std::string(detail) : ": failed: " + std::string(failure)) +
-          "\n");
+      write_stderr("pblur: " + count + shown_name +
+                   (failure.empty() ? ": " + std::string(detail) : ": failed: " + shown_failure) +
+                   "\n");
       break;
     case ProgressStyle::quiet:
-      if (!failure.empty()) write_stderr("pblur: error: " + std::string(failure) + "\n");
+      if (!failure.empty()) write_stderr("pblur: error: " + shown_failure + "\n");
       break;
   }
 }

@@ -94,9 +94,7 @@ std::string JpegReader::stream_blocker() const {
 void JpegReader::read_rows(std::byte* dst, std::size_t stride, int count) {
   Decoder& d = *decoder_;
   if (d.failed) throw CodecError("the JPEG decoder already failed");
-  if (count < 0 || count > layout_.height - rows_read_) {
-    throw CodecError("asked for rows past the end of the image");
-  }
+  check_more_rows(layout_, rows_read_, count);
   if (!d.started) {
     d.errors.fail_on_warnings();
     d.check(jpeg_guarded(d.errors, [&d] { jpeg_start_decompress(&d.info); }));

@@ -80,9 +80,7 @@ JpegWriter::~JpegWriter() = default;
 void JpegWriter::write_rows(const std::byte* src, std::size_t stride, int count) {
   Encoder& e = *encoder_;
   if (e.failed) throw CodecError("the JPEG encoder already failed");
-  if (count < 0 || count > layout_.height - rows_written_) {
-    throw CodecError("given rows past the end of the image");
-  }
+  check_more_rows(layout_, rows_written_, count);
   for (int i = 0; i < count; ++i, ++rows_written_) {
     // libjpeg takes rows through non-const pointers but only reads them.
     JSAMPROW row =
@@ -94,10 +92,7 @@ void JpegWriter::write_rows(const std::byte* src, std::size_t stride, int count)
 void JpegWriter::finish() {
   Encoder& e = *encoder_;
   if (e.failed) throw CodecError("the JPEG encoder already failed");
-  if (rows_written_ != layout_.height) {
-    throw CodecError("finished after " + std::to_string(rows_written_) + " of " +
-                     std::to_string(layout_.height) + " rows");
-  }
+  check_all_rows(layout_, rows_written_);
   e.check(jpeg_guarded(e.errors, [&e] { jpeg_finish_compress(&e.info); }));
 }
 

@@ -32,6 +32,11 @@ struct RowLayout {
   bool operator==(const RowLayout&) const = default;
 };
 
+// Throw CodecError unless `count` more rows after the first `done` stay inside the image / unless
+// all of its rows are done.
+void check_more_rows(const RowLayout& layout, int done, int count);
+void check_all_rows(const RowLayout& layout, int done);
+
 // Decodes one image top to bottom, a few rows at a time, into the caller's memory.
 class RowReader {
  public:

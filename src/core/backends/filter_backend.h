@@ -1,0 +1,47 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include <opencv2/core.hpp>
+
+#include "core/backends/backend.h"
+#include "core/filters/filter_spec.h"
+#include "core/backends/process_backend.h"
+#include "core/ipc/process_runtime.h"
+
+namespace pblur {
+
+struct BackendChoice {
+  BackendKind kind = BackendKind::processes;
+  int workers = 1;  // processes or threads
+  Transport transport = Transport::shared;
+  int strips = 0;  // 0: one per worker
+  std::optional<std::chrono::milliseconds> strip_timeout;
+  const std::atomic<bool>* stop = nullptr;  // see ProcessBackendOptions::stop
+};
+
+// Filters images with the chosen backend; worker processes are kept from one image to the next.
+class FilterBackend {
+ public:
+  // `runtime` is needed for the process backend only, and must outlive this.
+  FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime);
+
+  FilterResult filter(const cv::Mat& image, const FilterSpec& spec);
+  // Decodes `reader`, filters and encodes into `writer` at once, strip by strip (processes and
+  // threads); the sequential backend reads the whole image, filters it in one call and writes
+  // it, as the reference. Finishes `writer`.
+  StreamStats stream(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+                     const StreamOptions& options = {});
+  // Where to decode images so that filter() copies none (see ProcessBackend).
+  cv::MatAllocator* image_allocator() const;
+  const BackendChoice& choice() const { return choice_; }
+
+ private:
+  BackendChoice choice_;
+  std::unique_ptr<ProcessBackend> processes_;
+};
+
+}  // namespace pblur

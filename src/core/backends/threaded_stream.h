@@ -1,0 +1,19 @@
+#pragma once
+
+#include "core/filters/filter_spec.h"
+#include "core/image/row_codec.h"
+#include "core/backends/stream_stats.h"
+
+namespace pblur {
+
+// Decodes `reader`, filters and encodes into `writer` at once, strip by strip, on `threads`
+// oneTBB threads: a serial decoding stage, a parallel filtering stage and a serial encoding
+// stage in strip order, with a bounded number of strips in flight. The bytes written are those
+// of the whole image filtered in one call. Throws CodecError from either codec, Interrupted.
+StreamStats stream_with_threads(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+                                int threads, const StreamOptions& options = {});
+
+// The reference: reads the whole image, filters it in one call and writes it.
+StreamStats stream_whole(RowReader& reader, RowWriter& writer, const FilterSpec& spec);
+
+}  // namespace pblur

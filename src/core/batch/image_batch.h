@@ -1,0 +1,19 @@
+#pragma once
+
+#include <span>
+
+#include "core/batch/batch_runner.h"
+#include "core/batch/reported_items.h"
+
+namespace pblur {
+
+// The images split: every worker loads, filters and saves whole images of its own. With worker
+// processes (forked once for the batch), a worker that dies costs its image at most.
+void run_images_in_processes(std::span<const BatchItem> items, const BatchRunOptions& options,
+                             ProcessRuntime& runtime, ReportedItems& reported);
+
+// The images split on threads of this process (--threads N; --seq: one thread).
+void run_images_in_threads(std::span<const BatchItem> items, const BatchRunOptions& options,
+                           ReportedItems& reported);
+
+}  // namespace pblur

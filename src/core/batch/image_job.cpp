@@ -1,0 +1,145 @@
+#include "core/batch/image_job.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "core/os/atomic_output.h"
+#include "core/base/errors.h"
+#include "core/filters/filters.h"
+#include "core/batch/output_record.h"
+
+namespace pblur {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The fixed part of a task message; the input path and the output path follow it.
+struct JobHeader {
+  FilterSpec spec;
+  std::uint64_t max_pixels;
+  std::int32_t quality;  // 0: the format's default
+  std::uint32_t input_size;
+  std::uint32_t output_size;
+};
+
+// The fixed part of a result message; the reason follows it when the job failed.
+struct ResultHeader {
+  std::int64_t load_ns;
+  std::int64_t filter_ns;
+  std::int64_t save_ns;
+  std::uint64_t output_bytes;
+  std::uint32_t ok;
+  std::uint32_t unused;
+};
+
+// Longest reason sent back: far below the result queue's message size.
+constexpr std::size_t kMaxReason = 2000;
+
+template <typename T>
+T read_header(std::span<const std::byte> bytes) {
+  if (bytes.size() < sizeof(T)) throw std::runtime_error("malformed batch message");
+  T value;
+  std::memcpy(&value, bytes.data(), sizeof value);
+  return value;
+}
+
+void append(std::vector<std::byte>& bytes, const void* data, std::size_t size) {
+  const auto* first = static_cast<const std::byte*>(data);
+  bytes.insert(bytes.end(), first, first + size);
+}
+
+std::string text_of(std::span<const std::byte> bytes) {
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+ImageJobResult run_throwing(const ImageJob& job) {
+  ImageJobResult result;
+  auto start = Clock::now();
+  const OutputRules rules = output_rules_for(job.input, job.spec, job.save);
+  const cv::Mat image = load_image(job.input, job.load);
+  validate(job.spec, image.depth());
+  check_output_can_hold(job.output, image);
+  auto now = Clock::now();
+  result.times.load = now - start;
+  start = now;
+  const cv::Mat filtered = filter_image(image, job.spec);
+  now = Clock::now();
+  result.times.filter = now - start;
+  start = now;
+  const std::vector<uchar> bytes = encode_image(filtered, job.output, job.save);
+  write_file_atomically(job.output, std::as_bytes(std::span(bytes)), rules);
+  result.times.save = Clock::now() - start;
+  result.output_bytes = bytes.size();
+  result.ok = true;
+  return result;
+}
+
+}  // namespace
+
+ImageJobResult run_image_job(const ImageJob& job) {
+  try {
+    return run_throwing(job);
+  } catch (const InputError& error) {
+    return ImageJobResult{false, error.what(), 0, {}};
+  } catch (const OutputError& error) {
+    return ImageJobResult{false, error.what(), 0, {}};
+  } catch (const std::exception& error) {
+    return ImageJobResult{
+        false, "cannot filter '" + job.input.string() + "': " + error.what(), 0, {}};
+  } catch (...) {
+    return ImageJobResult{
+        false, "cannot filter '" + job.input.string() + "': unknown error", 0, {}};
+  }
+}
+
+std::vector<std::byte> encode_image_job(const ImageJob& job) {
+  const std::string& input = job.input.native();
+  const std::string& output = job.output.native();
+  const JobHeader header{job.spec, job.load.max_pixels, job.save.quality.value_or(0),
+                         static_cast<std::uint32_t>(input.size()),
+                         static_cast<std::uint32_t>(output.size())};
+  std::vector<std::byte> bytes;
+  bytes.reserve(sizeof header + input.size() + output.size());
+  append(bytes, &header, sizeof header);
+  append(bytes, input.data(), input.size());
+  append(bytes, output.data(), output.size());
+  return bytes;
+}
+
+ImageJob decode_image_job(std::span<const std::byte> message) {
+  const auto header = read_header<JobHeader>(message);
+  const auto paths = message.subspan(sizeof header);
+  if (paths.size() != std::size_t{header.input_size} + header.output_size) {
+    throw std::runtime_error("malformed batch task");
+  }
+  ImageJob job;
+  job.input = text_of(paths.first(header.input_size));
+  job.output = text_of(paths.subspan(header.input_size));
+  job.spec = header.spec;
+  job.load.max_pixels = header.max_pixels;
+  if (header.quality > 0) job.save.quality = header.quality;
+  return job;
+}
+
+void image_job_task(std::span<const std::byte> message, const ResultSender& send) {
+  const ImageJobResult result = run_image_job(decode_image_job(message));
+  const ResultHeader header{result.times.load.count(), result.times.filter.count(),
+                            result.times.save.count(), result.output_bytes,
+                            result.ok ? 1u : 0u,       0};
+  const std::string_view reason = std::string_view(result.reason).substr(0, kMaxReason);
+  send(std::as_bytes(std::span(&header, 1)), std::as_bytes(std::span(reason)));
+}
+
+ImageJobResult decode_image_job_result(std::span<const std::byte> message) {
+  const auto header = read_header<ResultHeader>(message);
+  ImageJobResult result;
+  result.ok = header.ok != 0;
+  result.reason = text_of(message.subspan(sizeof header));
+  result.output_bytes = header.output_bytes;
+  result.times = {std::chrono::nanoseconds(header.load_ns),
+                  std::chrono::nanoseconds(header.filter_ns),
+                  std::chrono::nanoseconds(header.save_ns)};
+  return result;
+}
+
+}  // namespace pblur

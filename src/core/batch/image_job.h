@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/batch/batch_runner.h"
+#include "core/ipc/process_pool.h"
+
+namespace pblur {
+
+// One whole image for one worker: read it, filter it, write the result.
+struct ImageJob {
+  std::filesystem::path input;
+  std::filesystem::path output;
+  FilterSpec spec;
+  LoadOptions load;
+  SaveOptions save;
+};
+
+struct ImageJobResult {
+  bool ok = false;
+  std::string reason;  // when not ok: one line that names the file
+  std::uint64_t output_bytes = 0;
+  FileTimes times;
+};
+
+// Runs `job` on this thread with OpenCV as it is set up (single-threaded in pool workers).
+// Never throws: a failure is a result, its reason naming the file.
+ImageJobResult run_image_job(const ImageJob& job);
+
+// A job as a ProcessPool task message, and back.
+std::vector<std::byte> encode_image_job(const ImageJob& job);
+ImageJob decode_image_job(std::span<const std::byte> message);
+
+// The ProcessPool handler: runs the job of one task message and sends an encoded ImageJobResult.
+void image_job_task(std::span<const std::byte> message, const ResultSender& send);
+ImageJobResult decode_image_job_result(std::span<const std::byte> message);
+
+}  // namespace pblur

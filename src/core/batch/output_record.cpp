@@ -1,0 +1,73 @@
+#include "core/batch/output_record.h"
+
+#include <sys/stat.h>
+#include <sys/xattr.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "core/base/stable_hash.h"
+
+namespace pblur {
+namespace {
+
+namespace fs = std::filesystem;
+
+InputStamp stamp_of(const struct stat& status) {
+  return InputStamp{FileId{status.st_dev, status.st_ino}, std::uint64_t(status.st_size),
+                    std::int64_t(status.st_mtim.tv_sec) * 1000000000 + status.st_mtim.tv_nsec};
+}
+
+std::optional<std::string> read_record(const fs::path& output) {
+  char value[256];
+  const ssize_t size = getxattr(output.c_str(), kSourceRecordAttribute, value, sizeof value);
+  if (size < 0) return std::nullopt;
+  return std::string(value, std::size_t(size));
+}
+
+bool newer_than(const fs::path& output, const fs::path& input) {
+  std::error_code error;
+  const auto output_time = fs::last_write_time(output, error);
+  if (error) return false;
+  const auto input_time = fs::last_write_time(input, error);
+  return !error && output_time > input_time;
+}
+
+}  // namespace
+
+std::optional<InputStamp> stamp_input(const fs::path& path) {
+  struct stat status;
+  if (stat(path.c_str(), &status) != 0) return std::nullopt;
+  return stamp_of(status);
+}
+
+std::string output_options_digest(const FilterSpec& spec, const SaveOptions& save) {
+  char text[160];
+  std::snprintf(text, sizeof text, "filter=%d sigma=%.17g ksize=%d border=%d quality=%d",
+                int(spec.kind), spec.sigma, spec.ksize, int(spec.border), save.quality.value_or(0));
+  char digest[17];
+  std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(fnv1a_64(text)));
+  return digest;
+}
+
+std::string source_record(const InputStamp& input, const std::string& options_digest) {
+  return "size=" + std::to_string(input.size) + " mtime_ns=" + std::to_string(input.mtime_ns) +
+         " options=" + options_digest;
+}
+
+OutputRules output_rules_for(const fs::path& input, const FilterSpec& spec,
+                             const SaveOptions& save) {
+  const std::optional<InputStamp> stamp = stamp_input(input);
+  if (!stamp) return {};  // loading it fails with the reason
+  return OutputRules{{stamp->id}, source_record(*stamp, output_options_digest(spec, save))};
+}
+
+bool output_is_up_to_date(const fs::path& input, const fs::path& output,
+                          const std::string& options_digest) {
+  const std::optional<std::string> record = read_record(output);
+  if (!record) return (errno == ENODATA || errno == ENOTSUP) && newer_than(output, input);
+  const std::optional<InputStamp> stamp = stamp_input(input);
+  return stamp && *record == source_record(*stamp, options_digest);
+}
+
+}  // namespace pblur

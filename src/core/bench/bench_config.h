@@ -1,0 +1,28 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/backends/backend.h"
+#include "core/batch/batch_runner.h"
+
+namespace pblur {
+
+// One way of filtering at one worker count, in the backends' vocabulary. Configurations are
+// measured in groups, one per worker count; the sequential reference is measured in every group,
+// alongside the others.
+struct BenchConfig {
+  BackendKind backend = BackendKind::sequential;
+  Transport transport = Transport::shared;  // processes
+  std::optional<SplitMode> split;           // folders only: how `pblur batch` spreads them
+  int workers = 1;                          // 1 for the sequential reference
+  int group_workers = 1;                    // the worker count of the group it was measured in
+};
+
+// "seq"; on an image "threads", "procs-shared", "procs-copy"; on a folder "threads-images",
+// "threads-strips", "procs-images", "procs-strips".
+std::string bench_label(const BenchConfig& config);
+
+bool is_process_config(const BenchConfig& config);
+
+}  // namespace pblur

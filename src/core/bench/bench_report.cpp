@@ -1,0 +1,18 @@
+#include "core/bench/bench_report.h"
+
+#include <algorithm>
+
+namespace pblur {
+
+bool BenchReport::ok() const {
+  return std::all_of(rows.begin(), rows.end(), [](const BenchRow& row) { return row.ok(); });
+}
+
+const BenchRow* BenchReport::find(std::string_view label, int group_workers) const {
+  for (const BenchRow& row : rows) {
+    if (row.config.group_workers == group_workers && bench_label(row.config) == label) return &row;
+  }
+  return nullptr;
+}
+
+}  // namespace pblur

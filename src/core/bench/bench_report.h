@@ -1,0 +1,71 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/backends/backend.h"
+#include "core/bench/bench_config.h"
+#include "core/bench/bench_context.h"
+#include "core/bench/bench_stats.h"
+
+namespace pblur {
+
+// One run of one configuration. On a folder only `job` and the parent's peak are measured.
+struct BenchSample {
+  std::chrono::nanoseconds job{0};  // the whole run: a decoded image filtered, or a folder done
+  PhaseTimes phases;
+  std::uint64_t queue_bytes = 0;
+  int workers_replaced = 0;
+  long parent_peak_rss_kb = 0;   // pblur's own process during this run
+  long workers_peak_rss_kb = 0;  // processes: the largest a worker reported after a strip
+};
+
+// One configuration's runs and what they come to.
+struct BenchRow {
+  BenchConfig config;
+  // The first run, untimed for the statistics: for processes on an image it forks the pool.
+  std::optional<BenchSample> cold;
+  std::vector<BenchSample> samples;  // the timed runs, in order
+  // Set when a run failed or its output differed from the sequential one's; then nothing below
+  // is a timing.
+  std::string error;
+
+  // Over `samples`:
+  DurationStats job;
+  DurationStats filter;
+  DurationStats send;
+  DurationStats collect;
+  RateStats images_per_second;     // the input's images over `job`
+  double input_mb_per_second = 0;  // the input's bytes (10^6) over the median job
+  std::uint64_t queue_bytes = 0;   // of the last timed run
+  long parent_peak_rss_kb = 0;     // the largest over all runs, cold included
+  // Processes: the largest peak resident set a worker reported, counting the shared pages it
+  // had touched (the image strips it read and wrote).
+  long workers_peak_rss_kb = 0;
+  // Medians against the sequential reference of the same group.
+  double speedup = 0;         // of the whole job
+  double filter_speedup = 0;  // of the filter phase
+  double efficiency = 0;      // speedup / workers
+  // Processes: the job's median against the threads' with the same split and worker count
+  // (> 1: slower).
+  std::optional<double> procs_threads_ratio;
+
+  bool ok() const { return error.empty(); }
+  bool measured() const { return ok() && !samples.empty(); }
+};
+
+struct BenchReport {
+  BenchContext context;
+  std::vector<BenchRow> rows;  // by group, then in the order each round runs them, seq first
+
+  bool ok() const;
+  // The row of the configuration labelled `label` (see bench_label) in the group of
+  // `group_workers`, or null.
+  const BenchRow* find(std::string_view label, int group_workers) const;
+};
+
+}  // namespace pblur

@@ -1,0 +1,290 @@
+#include "core/image/image_io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <string>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/os/atomic_output.h"
+#include "core/base/errors.h"
+#include "core/image/jpeg_reader.h"
+#include "core/image/whole_image.h"
+#include "core/image/image_header.h"
+#include "core/image/input_file.h"
+
+namespace pblur {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void refuse_input(const fs::path& path, const std::string& reason) {
+  throw InputError("cannot read '" + path.string() + "': " + reason);
+}
+
+[[noreturn]] void refuse_output(const fs::path& path, const std::string& reason) {
+  throw OutputError("cannot write '" + path.string() + "': " + reason);
+}
+
+// libjpeg, libpng and libtiff print their own complaints; pblur reports one line of its own.
+// Threads decoding at once share one silencing: the last to finish restores stderr (each
+// restoring its own saved copy would leave stderr on /dev/null when they overlap).
+class SilencedStderr {
+ public:
+  SilencedStderr() {
+    const std::lock_guard lock(mutex_);
+    if (users_++ > 0) return;
+    std::fflush(stderr);
+    saved_ = dup(STDERR_FILENO);
+    const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved_ >= 0 && null >= 0) dup2(null, STDERR_FILENO);
+    if (null >= 0) close(null);
+  }
+  ~SilencedStderr() {
+    const std::lock_guard lock(mutex_);
+    if (--users_ > 0) return;
+    std::fflush(stderr);
+    if (saved_ >= 0) {
+      dup2(saved_, STDERR_FILENO);
+      close(saved_);
+    }
+    saved_ = -1;
+  }
+  SilencedStderr(const SilencedStderr&) = delete;
+  SilencedStderr& operator=(const SilencedStderr&) = delete;
+
+ private:
+  static inline std::mutex mutex_;
+  static inline int users_ = 0;
+  static inline int saved_ = -1;
+};
+
+void check_pixel_count(const fs::path& path, const ImageHeader& header, std::uint64_t max_pixels) {
+  const std::uint64_t pixels = pixel_count(header);
+  if (pixels > max_pixels) {
+    refuse_input(path, "the image is " + std::to_string(header.width) + "x" +
+                           std::to_string(header.height) + " = " + std::to_string(pixels) +
+                           " pixels, more than --max-pixels " + std::to_string(max_pixels));
+  }
+}
+
+// What OpenCV decodes these formats to, which pblur does not filter; nullopt for the others.
+std::optional<std::string> unfilterable_pixels(ImageFormat format) {
+  if (format == ImageFormat::pfm || format == ImageFormat::hdr) return "32-bit float";
+  if (format == ImageFormat::exr) return "32-bit float or integer";
+  return std::nullopt;
+}
+
+// Everything the header decides, before any pixel memory is committed.
+void check_header(const fs::path& path, const ImageHeader& header, std::span<const std::byte> file,
+                  std::uint64_t max_pixels) {
+  const std::string format(format_name(header.format));
+  if (header.format == ImageFormat::unknown) refuse_input(path, "not an image pblur can read");
+  if (header.format == ImageFormat::dicom) {
+    refuse_input(path, "pblur does not read DICOM files (their size cannot be checked first)");
+  }
+  check_pixel_count(path, header, max_pixels);
+  if (const auto truncation = find_truncation(header, file))
+    refuse_input(path, std::string(*truncation));
+  if (header.width == 0) {
+    refuse_input(path, "the file is corrupt (its " + format + " header gives no valid size)");
+  }
+  if (header.channels > 4) {
+    refuse_input(path, "pblur filters gray, BGR and BGRA images; this one has " +
+                           std::to_string(header.channels) + " channels");
+  }
+  if (const auto pixels = unfilterable_pixels(header.format)) {
+    refuse_input(path, "pblur filters 8-bit and 16-bit images; " + format + " images hold " +
+                           *pixels + " pixels");
+  }
+}
+
+int read_flags(const ImageHeader& header) {
+  // IMREAD_UNCHANGED keeps alpha but ignores EXIF orientation; a JPEG has no alpha, so it is
+  // read with flags that keep its channels and depth and apply the orientation.
+  if (header.format == ImageFormat::jpeg) return cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH;
+  return header.color_read_as_gray ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED;
+}
+
+bool size_agrees(const ImageHeader& header, const cv::Mat& image) {
+  const auto cols = std::uint64_t(image.cols), rows = std::uint64_t(image.rows);
+  return (cols == header.width && rows == header.height) ||
+         (header.format == ImageFormat::jpeg && cols == header.height && rows == header.width);
+}
+
+cv::Mat decode(std::span<const std::byte> bytes, int flags, cv::MatAllocator* allocator) {
+  const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U,
+                       const_cast<std::byte*>(bytes.data()));
+  cv::Mat image;
+  image.allocator = allocator;
+  SilencedStderr silenced;
+  try {
+    cv::imdecode(buffer, flags, &image);
+    return image;
+  } catch (const cv::Exception&) {
+    return cv::Mat();
+  }
+}
+
+// libjpeg-turbo through pblur's reader: OpenCV's pixels, but every decoder warning fails.
+cv::Mat decode_jpeg(const fs::path& path, std::span<const std::byte> bytes,
+                    const LoadOptions& options) {
+  try {
+    // The header was checked against the pixel budget by the same libjpeg call.
+    JpegReader reader(bytes);
+    return read_whole_image(reader, options.allocator);
+  } catch (const CodecError& error) {
+    refuse_input(path, std::string("the file is corrupt (") + error.what() + ")");
+  }
+}
+
+std::string depth_name(int depth) {
+  switch (depth) {
+    case CV_8U:
+      return "8-bit";
+    case CV_16U:
+      return "16-bit";
+    case CV_8S:
+      return "signed 8-bit";
+    case CV_16S:
+      return "signed 16-bit";
+    case CV_32S:
+      return "32-bit integer";
+    case CV_32F:
+      return "32-bit float";
+    case CV_64F:
+      return "64-bit float";
+  }
+  return "unknown-depth";
+}
+
+std::string channels_name(int channels) {
+  switch (channels) {
+    case 1:
+      return "gray";
+    case 3:
+      return "BGR";
+    case 4:
+      return "BGRA";
+  }
+  return std::to_string(channels) + "-channel";
+}
+
+std::string lower_extension(const fs::path& path) {
+  std::string extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension;
+}
+
+// The extension OpenCV's encoders know the format by: a ".pxm" (any of PBM, PGM, PPM, as OpenCV
+// reads it) is written as PNM picks for the image's channels.
+std::string encoder_extension(const fs::path& path) {
+  const std::string extension = lower_extension(path);
+  return extension == ".pxm" ? ".pnm" : extension;
+}
+
+std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& options) {
+  if (!options.quality) return {};
+  const std::string extension = lower_extension(path);
+  if (extension == ".jpg" || extension == ".jpeg" || extension == ".jpe") {
+    return {cv::IMWRITE_JPEG_QUALITY, *options.quality};
+  }
+  if (extension == ".webp") return {cv::IMWRITE_WEBP_QUALITY, *options.quality};
+  return {};
+}
+
+}  // namespace
+
+cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
+  const std::vector<std::byte> bytes = read_input_file(path, options.max_pixels);
+  const ImageHeader header = read_image_header(bytes);
+  check_header(path, header, bytes, options.max_pixels);
+  cv::Mat image = header.format == ImageFormat::jpeg
+                      ? decode_jpeg(path, bytes, options)
+                      : decode(bytes, read_flags(header), options.allocator);
+  if (image.empty()) {
+    refuse_input(path, "the file is corrupt (the " + std::string(format_name(header.format)) +
+                           " decoder failed)");
+  }
+  if (!size_agrees(header, image))
+    refuse_input(path, "the file is corrupt (its size disagrees with its header)");
+  if (image.depth() != CV_8U && image.depth() != CV_16U) {
+    refuse_input(path,
+                 "pblur filters 8-bit and 16-bit images; this one is " + depth_name(image.depth()));
+  }
+  if (image.channels() != 1 && image.channels() != 3 && image.channels() != 4) {
+    refuse_input(path, "pblur filters gray, BGR and BGRA images; this one has " +
+                           std::to_string(image.channels()) + " channels");
+  }
+  return image;
+}
+
+void check_output_path(const fs::path& path) {
+  if (path.extension().empty()) {
+    refuse_output(path, "no file extension to choose the format by (use .png, .jpg, .tif, ...)");
+  }
+  if (!cv::haveImageWriter("x" + encoder_extension(path))) {
+    refuse_output(path, "unknown output format '" + path.extension().string() + "'");
+  }
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) {
+    refuse_output(path, "the folder '" + folder.string() + "' does not exist");
+  }
+  if (fs::is_directory(path, error)) refuse_output(path, "it is a folder");
+}
+
+void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
+  // Round-trips a small image of the same type: whatever OpenCV's encoder for this format would
+  // change (depth, channels) shows up here. 64 x 64: OpenJPEG's default six resolution levels
+  // need at least 32 pixels a side.
+  constexpr int kProbeSide = 64;
+  const cv::Mat probe(kProbeSide, kProbeSide, image.type(), cv::Scalar::all(1));
+  std::vector<uchar> bytes;
+  cv::Mat back;
+  {
+    SilencedStderr silenced;
+    try {
+      if (cv::imencode(encoder_extension(path), probe, bytes)) {
+        back = cv::imdecode(bytes, read_flags(read_image_header(std::as_bytes(std::span(bytes)))));
+      }
+    } catch (const cv::Exception&) {
+    }
+  }
+  if (back.type() != probe.type()) {
+    refuse_output(path, "the " + path.extension().string() + " format cannot store a " +
+                            depth_name(image.depth()) + " " + channels_name(image.channels()) +
+                            " image as it is (try .png or .tif)");
+  }
+}
+
+std::vector<uchar> encode_image(const cv::Mat& image, const fs::path& path,
+                                const SaveOptions& options) {
+  std::vector<uchar> bytes;
+  bool encoded = false;
+  {
+    SilencedStderr silenced;
+    try {
+      encoded =
+          cv::imencode(encoder_extension(path), image, bytes, encode_parameters(path, options));
+    } catch (const cv::Exception&) {
+    }
+  }
+  if (!encoded) refuse_output(path, "OpenCV could not encode the image in this format");
+  return bytes;
+}
+
+void save_image(const cv::Mat& image, const fs::path& path, const SaveOptions& options) {
+  const std::vector<uchar> bytes = encode_image(image, path, options);
+  write_file_atomically(path, std::as_bytes(std::span(bytes)));
+}
+
+}  // namespace pblur

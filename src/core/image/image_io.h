@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace pblur {
+
+inline constexpr std::uint64_t kDefaultMaxPixels = std::uint64_t{1} << 28;  // 268 megapixels
+
+struct LoadOptions {
+  std::uint64_t max_pixels = kDefaultMaxPixels;
+  // Where the decoded pixels go (say, shared memory: SharedArena::mat_allocator()); nullptr for
+  // OpenCV's default.
+  cv::MatAllocator* allocator = nullptr;
+};
+
+struct SaveOptions {
+  std::optional<int> quality;  // JPEG and WebP, 1-100
+};
+
+// Decodes an image with its channels (gray, BGR, BGRA) and depth (8 or 16 bits) as stored, a
+// JPEG turned as its EXIF orientation says. Throws InputError naming the file and the reason:
+// missing, a folder, unreadable, empty, longer than any image within `max_pixels` could be (see
+// read_input_file), not an image, truncated or corrupt, more pixels or channels than pblur takes,
+// or pixels other than 8 or 16 bits. Everything the header decides (see read_image_header) is
+// checked before any pixel memory is committed.
+cv::Mat load_image(const std::filesystem::path& path, const LoadOptions& options = {});
+
+// Throws OutputError unless an image can be written at `path`: its folder exists, it is not a
+// folder itself, and its extension names a format OpenCV writes.
+void check_output_path(const std::filesystem::path& path);
+
+// Throws OutputError if the format chosen by `path`'s extension cannot store an image of
+// `image`'s channels and depth as they are (16 bits in a JPEG, say).
+void check_output_can_hold(const std::filesystem::path& path, const cv::Mat& image);
+
+// The file's bytes in the format chosen by `path`'s extension. Throws OutputError.
+std::vector<uchar> encode_image(const cv::Mat& image, const std::filesystem::path& path,
+                                const SaveOptions& options = {});
+
+// Encodes and writes atomically (see write_file_atomically). Throws OutputError.
+void save_image(const cv::Mat& image, const std::filesystem::path& path,
+                const SaveOptions& options = {});
+
+}  // namespace pblur

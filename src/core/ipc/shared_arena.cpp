@@ -1,0 +1,174 @@
+#include "core/ipc/shared_arena.h"
+
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+#include <utility>
+
+namespace pblur {
+namespace {
+
+constexpr std::size_t kPage = 4096;
+constexpr std::size_t kAutoStep = 0x7fffffff;  // CV_AUTOSTEP of OpenCV's C API
+
+std::size_t round_up_to_page(std::size_t bytes) {
+  return (bytes + kPage - 1) / kPage * kPage;
+}
+
+// cv::Mat pixels in the arena; headers (UMatData) stay in ordinary memory.
+class ArenaMatAllocator final : public cv::MatAllocator {
+ public:
+  explicit ArenaMatAllocator(SharedArena& arena) : arena_(arena) {}
+
+  cv::UMatData* allocate(int dims, const int* sizes, int type, void* data0, size_t* step,
+                         cv::AccessFlag, cv::UMatUsageFlags) const override {
+    size_t total = CV_ELEM_SIZE(type);
+    for (int i = dims - 1; i >= 0; --i) {
+      if (step) {
+        if (data0 && step[i] != kAutoStep) {
+          total = step[i];
+        } else {
+          step[i] = total;
+        }
+      }
+      total *= size_t(sizes[i]);
+    }
+    auto* u = new cv::UMatData(this);
+    u->data = u->origdata =
+        data0 ? static_cast<uchar*>(data0) : reinterpret_cast<uchar*>(arena_.allocate(total));
+    u->size = total;
+    if (data0) u->flags |= cv::UMatData::USER_ALLOCATED;
+    return u;
+  }
+
+  bool allocate(cv::UMatData* u, cv::AccessFlag, cv::UMatUsageFlags) const override {
+    return u != nullptr;
+  }
+
+  void deallocate(cv::UMatData* u) const override {
+    if (!u) return;
+    if (!(u->flags & cv::UMatData::USER_ALLOCATED)) {
+      arena_.release(reinterpret_cast<std::byte*>(u->origdata));
+    }
+    delete u;
+  }
+
+ private:
+  SharedArena& arena_;
+};
+
+}  // namespace
+
+SharedArena::SharedArena(std::size_t reserved_bytes) : reserved_(round_up_to_page(reserved_bytes)) {
+  fd_ = memfd_create("pblur-arena", MFD_CLOEXEC);
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "memfd_create");
+  void* p = mmap(nullptr, reserved_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd_, 0);
+  if (p == MAP_FAILED) {
+    const int error = errno;
+    close(fd_);
+    throw std::system_error(error, std::generic_category(), "mmap of the shared arena");
+  }
+  base_ = static_cast<std::byte*>(p);
+  mat_allocator_ = std::make_unique<ArenaMatAllocator>(*this);
+}
+
+SharedArena::~SharedArena() {
+  munmap(base_, reserved_);
+  close(fd_);  // Don't retry close on EINTR: the descriptor is gone either way.
+}
+
+std::byte* SharedArena::allocate(std::size_t bytes) {
+  const std::size_t size = round_up_to_page(bytes == 0 ? 1 : bytes);
+  std::lock_guard lock(mutex_);
+  const std::size_t offset = take_free_range(size);
+  used_[offset] = size;
+  return base_ + offset;
+}
+
+std::size_t SharedArena::take_free_range(std::size_t size) {
+  for (auto it = free_.begin(); it != free_.end(); ++it) {
+    if (it->second < size) continue;
+    const auto [offset, free_size] = *it;
+    free_.erase(it);
+    if (free_size > size) free_[offset + size] = free_size - size;
+    commit(offset, size);
+    return offset;
+  }
+  const std::size_t offset = file_size_;
+  if (offset + size > reserved_) throw std::bad_alloc();
+  if (ftruncate(fd_, static_cast<off_t>(offset + size)) != 0) {
+    throw std::system_error(errno, std::generic_category(), "growing the shared arena");
+  }
+  file_size_ = offset + size;
+  try {
+    commit(offset, size);
+  } catch (...) {
+    free_[offset] = size;
+    throw;
+  }
+  return offset;
+}
+
+void SharedArena::commit(std::size_t offset, std::size_t size) {
+  if (fallocate(fd_, 0, static_cast<off_t>(offset), static_cast<off_t>(size)) != 0) {
+    const int error = errno;
+    fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
+              static_cast<off_t>(size));
+    throw std::system_error(error, std::generic_category(), "reserving shared memory");
+  }
+}
+
+void SharedArena::release(std::byte* block) noexcept {
+  if (!block) return;
+  std::lock_guard lock(mutex_);
+  const auto used = used_.find(static_cast<std::size_t>(block - base_));
+  if (used == used_.end()) return;
+  auto [offset, size] = *used;
+  used_.erase(used);
+  fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
+            static_cast<off_t>(size));
+  auto next = free_.find(offset + size);
+  if (next != free_.end()) {
+    size += next->second;
+    free_.erase(next);
+  }
+  auto prev = free_.lower_bound(offset);
+  if (prev != free_.begin() && std::prev(prev)->first + std::prev(prev)->second == offset) {
+    std::prev(prev)->second += size;
+  } else {
+    free_[offset] = size;
+  }
+}
+
+bool SharedArena::contains(const void* p) const noexcept {
+  const auto* b = static_cast<const std::byte*>(p);
+  return b >= base_ && b < base_ + reserved_;
+}
+
+std::size_t SharedArena::bytes_in_use() const {
+  std::lock_guard lock(mutex_);
+  std::size_t total = 0;
+  for (const auto& [offset, size] : used_) total += size;
+  return total;
+}
+
+SharedBlock& SharedBlock::operator=(SharedBlock&& other) noexcept {
+  if (this != &other) {
+    reset();
+    arena_ = std::exchange(other.arena_, nullptr);
+    data_ = std::exchange(other.data_, nullptr);
+  }
+  return *this;
+}
+
+void SharedBlock::reset() noexcept {
+  if (arena_ && data_) arena_->release(data_);
+  arena_ = nullptr;
+  data_ = nullptr;
+}
+
+}  // namespace pblur

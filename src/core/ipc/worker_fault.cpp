@@ -1,0 +1,120 @@
+#include "core/ipc/worker_fault.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace pblur {
+namespace {
+
+std::optional<FaultStage> parse_stage(std::string_view text) {
+  if (text == "waiting_for_task") return FaultStage::waiting_for_task;
+  if (text == "holding_queue_lock") return FaultStage::holding_queue_lock;
+  if (text == "took_task") return FaultStage::took_task;
+  if (text == "running_task") return FaultStage::running_task;
+  if (text == "sending_result") return FaultStage::sending_result;
+  return std::nullopt;
+}
+
+std::optional<FaultAction> parse_action(std::string_view text) {
+  if (text == "kill") return FaultAction::kill;
+  if (text == "segv") return FaultAction::segv;
+  if (text == "abort") return FaultAction::abort;
+  if (text == "exit") return FaultAction::exit;
+  if (text == "throw") return FaultAction::throw_error;
+  if (text == "hang") return FaultAction::hang;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> parse_number(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+bool apply_field(std::string_view key, std::string_view value, FaultPlan& plan) {
+  if (key == "stage") {
+    const auto stage = parse_stage(value);
+    if (stage) plan.stage = *stage;
+    return stage.has_value();
+  }
+  if (key == "action") {
+    const auto action = parse_action(value);
+    if (action) plan.action = *action;
+    return action.has_value();
+  }
+  const auto number = parse_number(value);
+  if (!number) return false;
+  if (key == "worker")
+    plan.worker = *number;
+  else if (key == "task")
+    plan.task = *number;
+  else if (key == "times")
+    plan.times = static_cast<int>(*number);
+  else
+    return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<FaultPlan> parse_fault_plan(std::string_view text) {
+  FaultPlan plan;
+  bool has_stage = false, has_action = false;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const std::string_view field = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    const auto equals = field.find('=');
+    if (equals == std::string_view::npos) return std::nullopt;
+    const std::string_view key = field.substr(0, equals);
+    if (!apply_field(key, field.substr(equals + 1), plan)) return std::nullopt;
+    has_stage |= key == "stage";
+    has_action |= key == "action";
+  }
+  if (!has_stage || !has_action) return std::nullopt;
+  return plan;
+}
+
+std::optional<FaultPlan> fault_plan_from_environment() {
+  const char* text = std::getenv("PBLUR_WORKER_FAULT");
+  if (!text) return std::nullopt;
+  return parse_fault_plan(text);
+}
+
+bool WorkerFault::fires_at(FaultStage stage, std::optional<std::uint64_t> task) {
+  if (!plan_ || stage != plan_->stage) return false;
+  if (plan_->worker >= 0 && plan_->worker != slot_) return false;
+  if (plan_->task >= 0 && task != std::uint64_t(plan_->task)) return false;
+  return fired_->fetch_add(1) < plan_->times;
+}
+
+void WorkerFault::at(FaultStage stage, std::optional<std::uint64_t> task) {
+  if (fires_at(stage, task)) fail();
+}
+
+void WorkerFault::fail() const {
+  switch (plan_->action) {
+    case FaultAction::kill:
+      raise(SIGKILL);
+      break;
+    case FaultAction::segv:
+      raise(SIGSEGV);
+      break;
+    case FaultAction::abort:
+      std::abort();
+    case FaultAction::exit:
+      _exit(3);
+    case FaultAction::throw_error:
+      throw std::runtime_error("injected worker fault");
+    case FaultAction::hang:
+      break;
+  }
+  while (true) pause();
+}
+
+}  // namespace pblur
