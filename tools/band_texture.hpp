@@ -7,15 +7,7 @@
 // same bytes, and memory is about the width times a few dozen float rows.
 #pragma once
 
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wdeprecated-enum-enum-conversion"
-#endif
-#include <opencv2/core.hpp>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
+#include "opencv.hpp"
 
 #include <cstdint>
 #include <vector>

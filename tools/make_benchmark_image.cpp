@@ -20,22 +20,9 @@
 // Exit status: 0 on success, 2 on bad arguments (including an unreadable
 // --source), 1 if the output cannot be written.
 //
-// Build: g++ -std=c++20 -O2 make_benchmark_image.cpp $(pkg-config --cflags --libs opencv4)
+// Build: cmake --build --preset default --target make_benchmark_image
 
-// OpenCV's headers trip -Wconversion and C++20 enum deprecation warnings when
-// they are not included as system headers; keep those out of this file's build.
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wdeprecated-enum-enum-conversion"
-#endif
-#include <opencv2/core.hpp>
-#include <opencv2/core/utils/logger.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
+#include "opencv.hpp"
 
 #include "band_texture.hpp"
 #include "band_writers.hpp"
