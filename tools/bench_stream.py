@@ -22,8 +22,9 @@ Rows (default: all but batch):
 Each small row runs its commands in rounds, one after another (the order turns every round),
 N rounds (default 5) after one warm-up round; in each round every command runs once timed on
 its own and once under tools/peak_memory.py, which samples the PSS and RSS of every process of
-its tree every 10 ms. The table has the medians. The huge rows run each command once, under
-the meter only (its wall time is then a little pessimistic), and --huge-runs changes that.
+its tree every 10 ms (or as often as half a core allows). The table has the medians. The huge
+rows run each command once, under the meter only, which then takes at most a tenth of a core
+(its wall time is a little pessimistic); --huge-runs changes the count.
 Images are made once in WORK (default build/bench-stream) by make_benchmark_image (the huge
 ones band by band, --stream); outputs go to WORK/out and are deleted after each run.
 
@@ -134,12 +135,12 @@ class Runner:
         self._finish(command, done.returncode, done.stderr, output)
         return wall
 
-    def metered(self, command):
+    def metered(self, command, busy_share):
         output = self.output_path(command)
         output.unlink(missing_ok=True)
         with tempfile.NamedTemporaryFile("r", suffix=".json") as report:
             meter = [PYTHON, str(TOOLS / "peak_memory.py"), "--interval", str(self.interval_ms),
-                     "--output", report.name, "--"]
+                     "--busy-share", str(busy_share), "--output", report.name, "--"]
             done = subprocess.run(meter + command.argv(output), env=command.env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             text = report.read()
@@ -159,7 +160,8 @@ def measure(ctx, commands, rounds, separate_timing, warmup):
         for command in commands[turn:] + commands[:turn]:
             if separate_timing:
                 command.walls.append(runner.timed(command))
-            meter = runner.metered(command)
+            # Timed apart, the meter may take half a core for denser samples; else a tenth.
+            meter = runner.metered(command, 0.5 if separate_timing else 0.1)
             if meter:
                 command.meters.append(meter)
                 if not separate_timing:
@@ -192,7 +194,9 @@ class Table:
         def show(value):
             if value is None:
                 return "failed"
-            return value if isinstance(value, str) else f"{value:.3g}{unit}" if unit else f"{value:.3g}"
+            if isinstance(value, str):
+                return value
+            return (f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}") + unit
 
         verdict = "" if holds is None else ("yes" if holds else "**no**")
         ratio_text = "-" if ratio is None else ratio if isinstance(ratio, str) else f"{ratio:.2f}"

@@ -2,7 +2,7 @@
 """Runs a command and reports the peak memory of its whole process tree.
 
 Usage:
-  peak_memory.py [--interval MS] [--output FILE] [--] COMMAND [ARGS...]
+  peak_memory.py [--interval MS] [--busy-share F] [--output FILE] [--] COMMAND [ARGS...]
 
 Every INTERVAL milliseconds (default 10) it finds the command's process and every descendant
 and reads, for each, /proc/PID/smaps_rollup (PSS) and /proc/PID/status (VmHWM, the process's own
@@ -15,14 +15,17 @@ peak resident set). It prints one JSON line (to FILE, or to stderr) with:
   peak_rss_kib       the largest single-process peak RSS (VmHWM, or the kernel's ru_maxrss of
                      the reaped tree where that is larger), and peak_rss_command its name
   peak_processes     the most processes alive in the tree at once
-  samples, interval_ms, sample_cost_ms (mean time one sample took), leftover_processes
+  samples, interval_ms, sample_cost_ms (mean CPU time one sample took), leftover_processes
                      (descendants still alive when the command exited; they are killed)
 
 PSS is what the processes cost together; RSS counts each shared page in every process that maps
 it. The meter makes itself a child subreaper, so a descendant whose parent exits stays in the
-tree. A process that lives less than one interval may be missed. Reading PSS costs time in
-proportion to the memory mapped, so while the tree maps gigabytes the meter samples less often
-(it keeps itself to a tenth of a core). The meter's own memory is not counted. Exit status: the command's (as exit_code), 127 when it cannot be started, 2 usage.
+tree. A process that lives less than one interval may be missed. Reading PSS walks the page
+tables, in CPU time proportional to the memory mapped (about 12 ms for 1 GiB), so the meter
+waits long enough between samples to spend at most the fraction F of a core on them (default
+0.1): a tree that maps gigabytes is sampled less often. Where the command's wall time does not
+matter, a larger F gives more samples. The meter's own memory is not counted.
+Exit status: the command's (as exit_code), 127 when it cannot be started, 2 usage.
 """
 
 import ctypes
@@ -34,10 +37,6 @@ import sys
 import time
 
 PR_SET_CHILD_SUBREAPER = 36
-# Reading smaps_rollup walks a process's page tables (about 12 ms for 1 GiB): the meter sleeps at
-# least this many times as long as its last sample took, so it never takes more than a tenth of a
-# core from the command it measures.
-IDLE_PER_BUSY = 9
 
 
 def make_subreaper():
@@ -71,8 +70,8 @@ def field_kib(text, name):
 class ProcessTree:
     """The meter's descendants, found from the ppid links in /proc/PID/stat.
 
-    A pid's parent is read once, when the pid first shows up; a descendant stays one (the meter
-    is its subreaper) and any other process never becomes one."""
+    A pid's parent is read when the pid first shows up, and again when that parent has exited
+    (the orphan then belongs to the meter, its subreaper, or to another process's subreaper)."""
 
     def __init__(self, root):
         self.root = root
@@ -85,6 +84,9 @@ class ProcessTree:
                 del self.parents[pid]
         for pid in alive - self.parents.keys():
             self.parents[pid] = parent_of(pid)
+        for pid, parent in self.parents.items():
+            if parent not in self.parents and parent not in (self.root, 0, None):
+                self.parents[pid] = parent_of(pid)
         children = {}
         for pid, parent in self.parents.items():
             children.setdefault(parent, []).append(pid)
@@ -106,7 +108,7 @@ class Peaks:
         self.sample_seconds = 0.0
 
     def sample(self, tree):
-        start = time.perf_counter()
+        start = time.thread_time()  # CPU time: being preempted costs the command nothing
         pss_total, counted = 0, 0
         for pid in tree.members():
             rollup = read_text(f"/proc/{pid}/smaps_rollup")
@@ -122,7 +124,7 @@ class Peaks:
         self.pss_kib = max(self.pss_kib, pss_total)
         self.processes = max(self.processes, counted)
         self.samples += 1
-        cost = time.perf_counter() - start
+        cost = time.thread_time() - start
         self.sample_seconds += cost
         return cost
 
@@ -140,20 +142,31 @@ def reap_leftovers(tree):
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    while True:
-        try:
-            if os.waitpid(-1, 0)[0] == 0:
-                break
-        except ChildProcessError:
-            break
+    for pid in leftovers:  # those still a grandchild are reaped by their parent, or become ours
+        while tree_holds(tree, pid):
+            reap_zombies()
+            time.sleep(0.001)
+    reap_zombies()
     return len(leftovers)
+
+
+def tree_holds(tree, pid):
+    return pid in tree.members()
+
+
+def reap_zombies():
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0] != 0:
+            pass
+    except ChildProcessError:
+        pass
 
 
 def own_peak_rss_kib():
     return field_kib(read_text("/proc/self/status"), "\nVmHWM:")
 
 
-def wait_sampling(child, tree, peaks, interval):
+def wait_sampling(child, tree, peaks, interval, busy_share):
     """Samples until the child exits; returns its wait status and rusage (its whole reaped tree)."""
     while True:
         cost = peaks.sample(tree)
@@ -161,10 +174,10 @@ def wait_sampling(child, tree, peaks, interval):
         if pid == child.pid:
             child.returncode = os.waitstatus_to_exitcode(status)
             return child.returncode, usage
-        time.sleep(max(interval, cost * IDLE_PER_BUSY))
+        time.sleep(max(interval, cost * (1 - busy_share) / busy_share))
 
 
-def measure(command, interval):
+def measure(command, interval, busy_share):
     make_subreaper()
     tree = ProcessTree(os.getpid())
     tree.members()  # reads every other process's parent now, not in the first timed sample
@@ -176,7 +189,7 @@ def measure(command, interval):
     except OSError as error:
         print(f"peak_memory: cannot run {command[0]}: {error.strerror}", file=sys.stderr)
         sys.exit(127)
-    status, usage = wait_sampling(child, tree, peaks, interval)
+    status, usage = wait_sampling(child, tree, peaks, interval, busy_share)
     wall = time.perf_counter() - start
     leftover = reap_leftovers(tree)
     # The kernel's exact high-water mark of every process the tree reaped; it also holds the
@@ -194,13 +207,17 @@ def measure(command, interval):
         "peak_processes": peaks.processes,
         "samples": peaks.samples,
         "interval_ms": interval * 1000,
+        "busy_share": busy_share,
         "sample_cost_ms": round(1000 * peaks.sample_seconds / max(1, peaks.samples), 3),
         "leftover_processes": leftover,
     }
 
 
+NUMBER_OPTIONS = {"--interval": (0.1, 10000.0), "--busy-share": (0.01, 1.0)}
+
+
 def parse_arguments(args):
-    interval_ms, output = 10.0, None
+    values, output = {"--interval": 10.0, "--busy-share": 0.1}, None
     while args and args[0].startswith("-"):
         option = args.pop(0)
         if option == "--":
@@ -208,21 +225,22 @@ def parse_arguments(args):
         if option in ("-h", "--help"):
             print(__doc__.strip())
             sys.exit(0)
-        if option not in ("--interval", "--output") or not args:
+        if option not in (*NUMBER_OPTIONS, "--output") or not args:
             usage(f"unknown option or missing value: {option}")
         value = args.pop(0)
         if option == "--output":
             output = value
             continue
+        low, high = NUMBER_OPTIONS[option]
         try:
-            interval_ms = float(value)
+            values[option] = float(value)
         except ValueError:
-            usage(f"--interval needs milliseconds, not '{value}'")
-        if not 0.1 <= interval_ms <= 10000:
-            usage("--interval must be between 0.1 and 10000 ms")
+            usage(f"{option} needs a number, not '{value}'")
+        if not low <= values[option] <= high:
+            usage(f"{option} must be between {low:g} and {high:g}")
     if not args:
         usage("missing COMMAND")
-    return args, interval_ms / 1000, output
+    return args, values["--interval"] / 1000, values["--busy-share"], output
 
 
 def usage(message):
@@ -231,10 +249,10 @@ def usage(message):
 
 
 def main():
-    command, interval, output = parse_arguments(sys.argv[1:])
+    command, interval, busy_share, output = parse_arguments(sys.argv[1:])
     # Ctrl-C goes to the whole foreground group: the command handles it; the meter reports.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    result = measure(command, interval)
+    result = measure(command, interval, busy_share)
     line = json.dumps(result)
     if output:
         with open(output, "w", encoding="utf-8") as file:
