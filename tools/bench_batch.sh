@@ -12,7 +12,7 @@ set -euo pipefail
 work=${1:-/tmp/pblur-bench-batch}
 runs=${2:-5}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-pblur=$repo/build/src/pblur
+pblur=${PBLUR:-$repo/build/src/pblur}  # PBLUR: another build
 make_image=$repo/build/tools/make_benchmark_image
 count=50
 cpus=$(nproc)
