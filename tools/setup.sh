@@ -18,7 +18,6 @@ packages=(
   python3-matplotlib # pblur bench --plot (tools/plot_bench.py, run by /usr/bin/python3)
   libvips-tools      # tools/bench_batch.sh: the `xargs vips gaussblur` baseline
   bc                 # tools/bench_batch.sh: arithmetic on the timings
-  libjpeg62-turbo-dev libpng-dev libtiff-dev  # make_benchmark_image --stream: huge images by bands
 )
 
 missing=()
