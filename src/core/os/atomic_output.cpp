@@ -23,20 +23,6 @@ namespace fs = std::filesystem;
   throw OutputError("cannot write '" + path.string() + "': " + what + ": " + std::strerror(error));
 }
 
-class Descriptor {
- public:
-  explicit Descriptor(int fd) : fd_(fd) {}
-  ~Descriptor() {
-    if (fd_ >= 0) close(fd_);  // Don't retry close on EINTR: the descriptor is gone either way.
-  }
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // Holds every catchable signal for a scope, so that a Ctrl-C cannot land between two steps that
 // must happen together.
 class BlockedSignals {
@@ -58,17 +44,19 @@ fs::path folder_of(const fs::path& path) {
   return path.has_parent_path() ? path.parent_path() : fs::path(".");
 }
 
-// Writes the bytes, the permissions of the file it replaces and its record, then flushes it.
-void fill(int fd, std::span<const std::byte> bytes, const fs::path& path,
-          const OutputRules& rules) {
-  struct stat existing;
-  if (stat(path.c_str(), &existing) == 0) fchmod(fd, existing.st_mode & 07777);
+void write_all(int fd, std::span<const std::byte> bytes, const fs::path& path) {
   while (!bytes.empty()) {
-    const ssize_t n = write(fd, bytes.data(), bytes.size());
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail(path, "write failed", errno);
     bytes = bytes.subspan(static_cast<std::size_t>(n));
   }
+}
+
+// Gives the file the permissions of the one it replaces and its record, then flushes it.
+void finish_file(int fd, const fs::path& path, const OutputRules& rules) {
+  struct stat existing;
+  if (stat(path.c_str(), &existing) == 0) fchmod(fd, existing.st_mode & 07777);
   if (!rules.source_record.empty()) {  // without it the output is only redone sooner
     fsetxattr(fd, kSourceRecordAttribute, rules.source_record.data(), rules.source_record.size(),
               0);
@@ -84,29 +72,12 @@ void place(NamedTemporary& temporary, const fs::path& path, const OutputRules& r
   temporary.placed();
 }
 
-// Gives the unnamed file `fd` its name `path`, through a temporary name.
-void publish(int fd, const fs::path& path, const OutputRules& rules) {
-  NamedTemporary temporary(path);
-  const std::string proc_path = "/proc/self/fd/" + std::to_string(fd);
-  BlockedSignals blocked;
-  if (linkat(AT_FDCWD, proc_path.c_str(), AT_FDCWD, temporary.path().c_str(), AT_SYMLINK_FOLLOW) !=
-      0) {
-    fail(path, "cannot link the new file", errno);
-  }
-  place(temporary, path, rules);
+int open_unnamed(const fs::path& path) {
+  return open(folder_of(path).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
 }
 
-// For file systems without O_TMPFILE: a named temporary file, removed on any failure and by an
-// interrupting signal's handler.
-void write_through_named_file(const fs::path& path, std::span<const std::byte> bytes,
-                              const OutputRules& rules) {
-  NamedTemporary temporary(path);
-  const Descriptor fd(
-      open(temporary.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
-  if (fd.get() < 0) fail(path, "cannot create a temporary file", errno);
-  fill(fd.get(), bytes, path, rules);
-  BlockedSignals blocked;
-  place(temporary, path, rules);
+bool lacks_unnamed_files(int error) {
+  return error == EOPNOTSUPP || error == EISDIR || error == EINVAL;
 }
 
 }  // namespace
@@ -128,19 +99,50 @@ void check_replaceable(const fs::path& path, const std::vector<FileId>& protecte
     throw OutputError("cannot write '" + path.string() + "': " + *problem);
 }
 
+AtomicOutputFile::AtomicOutputFile(const fs::path& path, OutputRules rules)
+    : path_(path), rules_(std::move(rules)) {
+  check_replaceable(path_, rules_.protected_files);
+  fd_ = open_unnamed(path_);
+  if (fd_ >= 0) return;
+  if (!lacks_unnamed_files(errno)) fail(path_, "cannot create a file in its folder", errno);
+  // For file systems without O_TMPFILE: a named temporary file, removed on any failure and by an
+  // interrupting signal's handler.
+  named_ = std::make_unique<NamedTemporary>(path_);
+  fd_ = open(named_->path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd_ < 0) fail(path_, "cannot create a temporary file", errno);
+}
+
+AtomicOutputFile::~AtomicOutputFile() {
+  if (fd_ >= 0) close(fd_);  // Don't retry close on EINTR: the descriptor is gone either way.
+}
+
+void AtomicOutputFile::write(std::span<const std::byte> bytes) {
+  write_all(fd_, bytes, path_);
+}
+
+void AtomicOutputFile::commit() {
+  finish_file(fd_, path_, rules_);
+  if (named_) {
+    BlockedSignals blocked;
+    place(*named_, path_, rules_);
+    return;
+  }
+  // Gives the unnamed file its name, through a temporary name.
+  NamedTemporary temporary(path_);
+  const std::string proc_path = "/proc/self/fd/" + std::to_string(fd_);
+  BlockedSignals blocked;
+  if (linkat(AT_FDCWD, proc_path.c_str(), AT_FDCWD, temporary.path().c_str(), AT_SYMLINK_FOLLOW) !=
+      0) {
+    fail(path_, "cannot link the new file", errno);
+  }
+  place(temporary, path_, rules_);
+}
+
 void write_file_atomically(const fs::path& path, std::span<const std::byte> bytes,
                            const OutputRules& rules) {
-  check_replaceable(path, rules.protected_files);
-  const Descriptor fd(open(folder_of(path).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666));
-  if (fd.get() < 0) {
-    if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
-      write_through_named_file(path, bytes, rules);
-      return;
-    }
-    fail(path, "cannot create a file in its folder", errno);
-  }
-  fill(fd.get(), bytes, path, rules);
-  publish(fd.get(), path, rules);
+  AtomicOutputFile file(path, rules);
+  file.write(bytes);
+  file.commit();
 }
 
 }  // namespace pblur

@@ -2,12 +2,14 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "core/os/file_identity.h"
+#include "core/os/temporary_files.h"
 
 namespace pblur {
 
@@ -32,6 +34,31 @@ std::optional<std::string> replacement_problem(const std::filesystem::path& path
 // Throws OutputError naming `path` and the replacement_problem, if there is one.
 void check_replaceable(const std::filesystem::path& path,
                        const std::vector<FileId>& protected_files);
+
+// An output being written: its bytes go to a file without a name (O_TMPFILE) in the output's
+// folder, or where the file system has none to a named temporary file (see NamedTemporary), and
+// it appears under its name, whole, only on commit(). Destroyed before then, it leaves nothing.
+class AtomicOutputFile {
+ public:
+  // Throws OutputError, also when `path` may not be replaced (see check_replaceable).
+  AtomicOutputFile(const std::filesystem::path& path, OutputRules rules = {});
+  ~AtomicOutputFile();
+  AtomicOutputFile(const AtomicOutputFile&) = delete;
+  AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
+
+  // Where the bytes go, for writers that take a descriptor.
+  int descriptor() const { return fd_; }
+  void write(std::span<const std::byte> bytes);
+  // Flushes the file and renames it into place, after checking again that what is at the path
+  // may be replaced; signals are held for the last steps. Throws OutputError.
+  void commit();
+
+ private:
+  std::filesystem::path path_;
+  OutputRules rules_;
+  std::unique_ptr<NamedTemporary> named_;
+  int fd_ = -1;
+};
 
 // Writes `bytes` to `path` so that the file appears whole or not at all, and an existing file
 // there is replaced only by a complete new one (keeping its permissions). The data goes to an
