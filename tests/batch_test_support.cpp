@@ -86,7 +86,9 @@ std::vector<std::string> environment_with(const std::map<std::string, std::strin
 // Forks and execs pblur with stdout to `out` and stderr to `err`.
 pid_t spawn(const std::vector<std::string>& args, const fs::path& cwd, const fs::path& out,
             const fs::path& err, const std::map<std::string, std::string>& env) {
-  std::vector<std::string> argv{PBLUR_BINARY};
+  // PBLUR_WORKER_FAULT is read only by the test build of pblur.
+  std::vector<std::string> argv{env.count("PBLUR_WORKER_FAULT") ? PBLUR_WITH_FAULT_HOOK
+                                                                : PBLUR_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> environment = environment_with(env);
   std::vector<char*> argv_c = c_strings(argv), env_c = c_strings(environment);
