@@ -111,7 +111,9 @@ void set_up_child(const fs::path& cwd, const ChildSetup& setup) {
 // Forks and execs pblur as `setup` says.
 pid_t spawn(const std::vector<std::string>& args, const fs::path& cwd, const ChildSetup& setup,
             const std::map<std::string, std::string>& env) {
-  std::vector<std::string> argv{PBLUR_BINARY};
+  // PBLUR_WORKER_FAULT is read only by the test build of pblur.
+  std::vector<std::string> argv{env.count("PBLUR_WORKER_FAULT") ? PBLUR_WITH_FAULT_HOOK
+                                                                : PBLUR_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> environment = environment_with(env);
   std::vector<char*> argv_c = c_strings(argv), env_c = c_strings(environment);

@@ -27,25 +27,53 @@ std::string read_text(const std::filesystem::path& path) {
   return text.str();
 }
 
+std::vector<char*> c_strings(const std::vector<std::string>& words) {
+  std::vector<char*> pointers;
+  for (const std::string& word : words) pointers.push_back(const_cast<char*>(word.c_str()));
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+void set_limit(int resource, rlim_t value) {
+  const rlimit limit{value, value};
+  setrlimit(resource, &limit);
+}
+
 }  // namespace
 
-pid_t start_pblur(const std::vector<std::string>& arguments, const std::filesystem::path& folder) {
-  std::vector<std::string> words = {PBLUR_BINARY};
+Launch with_worker_fault(const std::string& plan) {
+  Launch launch;
+  launch.binary = PBLUR_WITH_FAULT_HOOK;
+  launch.environment.push_back("PBLUR_WORKER_FAULT=" + plan);
+  return launch;
+}
+
+pid_t start_pblur(const std::vector<std::string>& arguments, const std::filesystem::path& folder,
+                  const Launch& launch) {
+  std::vector<std::string> words = {launch.binary};
   words.insert(words.end(), arguments.begin(), arguments.end());
-  std::vector<char*> argv;
-  for (auto& word : words) argv.push_back(word.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (folder / ".stdout").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (folder / ".stderr").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, PBLUR_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) ADD_FAILURE() << "cannot start " << PBLUR_BINARY;
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry; ++entry) environment.emplace_back(*entry);
+  environment.insert(environment.end(), launch.environment.begin(), launch.environment.end());
+  const std::vector<char*> argv = c_strings(words), envp = c_strings(environment);
+  const std::string out = (folder / ".stdout").string(), err = (folder / ".stderr").string();
+  const pid_t pid = fork();
+  if (pid == 0) {  // only async-signal-safe calls from here on
+    const int in_fd = open("/dev/null", O_RDONLY);
+    const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (in_fd < 0 || out_fd < 0 || err_fd < 0) _exit(127);
+    dup2(in_fd, STDIN_FILENO);
+    dup2(out_fd, STDOUT_FILENO);
+    dup2(err_fd, STDERR_FILENO);
+    close_range(3, ~0u, 0);  // pblur gets no descriptor of this test (or of ctest) but its own
+    if (launch.own_process_group) setpgid(0, 0);
+    if (launch.open_files) set_limit(RLIMIT_NOFILE, *launch.open_files);
+    if (launch.address_space) set_limit(RLIMIT_AS, *launch.address_space);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  if (pid < 0) ADD_FAILURE() << "cannot start " << launch.binary;
   return pid;
 }
 
@@ -67,10 +95,15 @@ int wait_for_pblur(pid_t pid, std::chrono::seconds limit, long* peak_rss_kib) {
 }
 
 CommandResult run_pblur(const std::vector<std::string>& arguments, std::chrono::seconds limit) {
+  return run_pblur(arguments, Launch{}, limit);
+}
+
+CommandResult run_pblur(const std::vector<std::string>& arguments, const Launch& launch,
+                        std::chrono::seconds limit) {
   TemporaryFolder capture;
   CommandResult result;
-  result.exit_code =
-      wait_for_pblur(start_pblur(arguments, capture.path()), limit, &result.peak_rss_kib);
+  result.exit_code = wait_for_pblur(start_pblur(arguments, capture.path(), launch), limit,
+                                    &result.peak_rss_kib);
   result.out = read_text(capture / ".stdout");
   result.err = read_text(capture / ".stderr");
   return result;

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,13 +18,28 @@ struct CommandResult {
   long peak_rss_kib = 0;  // the most memory pblur had resident, in KiB (wait4's ru_maxrss)
 };
 
+// How to start pblur.
+struct Launch {
+  std::string binary = PBLUR_BINARY;     // or PBLUR_WITH_FAULT_HOOK: reads PBLUR_WORKER_FAULT
+  std::vector<std::string> environment;  // "NAME=value", added to this process's
+  std::optional<rlim_t> open_files;      // RLIMIT_NOFILE
+  std::optional<rlim_t> address_space;   // RLIMIT_AS, in bytes
+  bool own_process_group = false;        // its pid is then its process group's id
+};
+
+// The test build of pblur, injecting the fault plan `plan` (see FaultPlan) into its workers.
+Launch with_worker_fault(const std::string& plan);
+
 // Runs the pblur binary with `arguments`, waiting at most `limit` (then kills it and fails the
 // test rather than hanging).
 CommandResult run_pblur(const std::vector<std::string>& arguments,
                         std::chrono::seconds limit = std::chrono::seconds(120));
+CommandResult run_pblur(const std::vector<std::string>& arguments, const Launch& launch,
+                        std::chrono::seconds limit = std::chrono::seconds(120));
 
 // Starts the pblur binary without waiting; stdout and stderr go to files in `folder`.
-pid_t start_pblur(const std::vector<std::string>& arguments, const std::filesystem::path& folder);
+pid_t start_pblur(const std::vector<std::string>& arguments, const std::filesystem::path& folder,
+                  const Launch& launch = {});
 
 // Waits for a process started by start_pblur; exit code, or 128 + signal. Where `peak_rss_kib` is
 // given, the most memory the process had resident goes there.

@@ -206,9 +206,9 @@ TEST(Cli, HelpAndVersionSucceed) {
 
 TEST(Cli, AStripThatKeepsKillingWorkersFailsTheRunNamingStripAndSignal) {
   testing::TemporaryFolder folder;
-  setenv("PBLUR_WORKER_FAULT", "stage=running_task,action=segv,task=1,times=1000", 1);
-  const auto result = testing::run_pblur({fruits(), (folder / "out.png").string(), "--procs", "2"});
-  unsetenv("PBLUR_WORKER_FAULT");
+  const auto result = testing::run_pblur(
+      {fruits(), (folder / "out.png").string(), "--procs", "2"},
+      testing::with_worker_fault("stage=running_task,action=segv,task=1,times=1000"));
   EXPECT_EQ(result.exit_code, kProcessingFailed);
   EXPECT_THAT(result.err, HasSubstr("strip 2 of 2"));
   EXPECT_THAT(result.err, HasSubstr("SIGSEGV"));

@@ -2,6 +2,7 @@
 
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <filesystem>
@@ -54,6 +55,17 @@ int count_children_of(pid_t parent) {
 
 void become_subreaper() {
   prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+std::vector<pid_t> stray_children(std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    std::vector<pid_t> strays = children_of(getpid());
+    std::erase(strays, runtime().server.server_pid());
+    std::erase_if(strays, [](pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == pid; });
+    if (strays.empty() || std::chrono::steady_clock::now() > deadline) return strays;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 bool reap_within(pid_t pid, std::chrono::seconds limit) {

@@ -20,6 +20,10 @@ int count_children_of(pid_t parent);
 // Makes orphaned descendants of this process its children, so a test can reap them.
 void become_subreaper();
 
+// Children of this process other than the test runtime's fork server, once those that exit
+// within `limit` have been reaped: with become_subreaper(), what a finished pblur left running.
+std::vector<pid_t> stray_children(std::chrono::seconds limit = std::chrono::seconds(10));
+
 // Waits until `pid`, a child of this process, has exited, and reaps it; false after `limit`.
 bool reap_within(pid_t pid, std::chrono::seconds limit);
 

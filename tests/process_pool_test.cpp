@@ -64,6 +64,26 @@ TEST(ProcessPool, AThrowingTaskFailsThatTaskOnly) {
   EXPECT_EQ(errors, std::vector<std::string>(5, "no such luck"));
 }
 
+// A worker clears its claim in the critical section that queues its result, so a run that ends
+// never finds a healthy worker still "holding" a done task and kills it: after many short runs
+// the pool has the workers it started with.
+TEST(ProcessPool, EndingARunKillsNoHealthyWorker) {
+  ProcessPool pool(testing::runtime().arena, testing::runtime().server, square, with_workers(4));
+  const std::vector<pid_t> workers = pool.worker_pids();
+  std::vector<std::uint64_t> inputs(8);
+  for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i] = i + 1;
+  for (int round = 0; round < 500; ++round) {
+    const PoolRunStats stats = pool.run(
+        inputs.size(),
+        [&](std::size_t i) {
+          return TaskBytes{std::as_bytes(std::span(&inputs[i], 1)), {}};
+        },
+        [](const TaskOutcome& outcome) { ASSERT_TRUE(outcome.ok) << outcome.error; });
+    ASSERT_EQ(stats.workers_replaced, 0) << "round " << round;
+    ASSERT_EQ(pool.worker_pids(), workers) << "round " << round;
+  }
+}
+
 TEST(ProcessPool, RefusesZeroWorkers) {
   EXPECT_THROW(
       ProcessPool(testing::runtime().arena, testing::runtime().server, square, with_workers(0)),

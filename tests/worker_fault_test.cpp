@@ -2,7 +2,6 @@
 // result, a hang or a leak. Every case runs under a watchdog (ctest's timeout; waits in the
 // helpers fail instead of hanging).
 #include <signal.h>
-#include <stdlib.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -20,13 +19,15 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// The environment variable the pool reads when it is made, set for one scope.
-class FaultInEnvironment {
+// The fault plan of every pool made in one scope (the backends make their own pools).
+class ScopedFaultPlan {
  public:
-  explicit FaultInEnvironment(const std::string& plan) {
-    setenv("PBLUR_WORKER_FAULT", plan.c_str(), 1);
+  explicit ScopedFaultPlan(const std::string& plan) {
+    const auto parsed = parse_fault_plan(plan);
+    EXPECT_TRUE(parsed.has_value()) << plan;
+    set_default_fault_plan(parsed);
   }
-  ~FaultInEnvironment() { unsetenv("PBLUR_WORKER_FAULT"); }
+  ~ScopedFaultPlan() { set_default_fault_plan(std::nullopt); }
 };
 
 // What must be the same before and after a case: processes, descriptors, /dev/shm, shared memory.
@@ -95,7 +96,7 @@ TEST_P(CrashMatrix, OutputMatchesSequentialAndNothingLeaks) {
   spec.sigma = 2;
   const cv::Mat expected = filter_sequential(image, spec).image;
   {
-    const FaultInEnvironment fault(GetParam().plan);
+    const ScopedFaultPlan fault(GetParam().plan);
     FilterBackend backend(three_workers(GetParam().transport), &testing::runtime());
     const FilterResult result = backend.filter(image, spec);
     EXPECT_TRUE(testing::identical(result.image, expected));
@@ -120,7 +121,7 @@ TEST(WorkerFaults, AHungWorkerIsKilledAfterTheStripTimeout) {
   spec.kind = FilterKind::median;
   const cv::Mat expected = filter_sequential(image, spec).image;
   {
-    const FaultInEnvironment fault("stage=running_task,action=hang,task=3");
+    const ScopedFaultPlan fault("stage=running_task,action=hang,task=3");
     FilterBackend backend(three_workers(Transport::shared, std::chrono::milliseconds(300)),
                           &testing::runtime());
     const FilterResult result = backend.filter(image, spec);
@@ -134,7 +135,7 @@ TEST(WorkerFaults, AStripThatKeepsKillingWorkersFailsNamingStripAndSignal) {
   const ResourceCount before;
   const cv::Mat image = testing::random_image(80, 60, CV_8UC3, 13);
   {
-    const FaultInEnvironment fault("stage=running_task,action=segv,task=5,times=1000");
+    const ScopedFaultPlan fault("stage=running_task,action=segv,task=5,times=1000");
     FilterBackend backend(three_workers(Transport::copy), &testing::runtime());
     try {
       backend.filter(image, FilterSpec{});
@@ -151,7 +152,7 @@ TEST(WorkerFaults, AStripThatKeepsKillingWorkersFailsNamingStripAndSignal) {
 TEST(WorkerFaults, AThrowingFilterFailsTheRunWithItsMessage) {
   const ResourceCount before;
   {
-    const FaultInEnvironment fault("stage=running_task,action=throw,task=0");
+    const ScopedFaultPlan fault("stage=running_task,action=throw,task=0");
     FilterBackend backend(three_workers(Transport::shared), &testing::runtime());
     EXPECT_THROW(
         {
@@ -197,7 +198,7 @@ TEST(WorkerFaults, ReplacingAWorkerAfterThreadsExistDoesNotHang) {
   // inherit a held lock. Replacements come from the fork server, which has no threads.
   const cv::Mat image = testing::random_image(100, 100, CV_8UC3, 14);
   const cv::Mat expected = filter_with_threads(image, FilterSpec{}, 2).image;
-  const FaultInEnvironment fault("stage=running_task,action=kill,times=3");
+  const ScopedFaultPlan fault("stage=running_task,action=kill,times=3");
   FilterBackend backend(three_workers(Transport::shared), &testing::runtime());
   const FilterResult result = backend.filter(image, FilterSpec{});
   EXPECT_TRUE(testing::identical(result.image, expected));

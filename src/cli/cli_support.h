@@ -41,6 +41,8 @@ int report_failure(const std::exception& error);
 
 // SIGINT, SIGTERM and SIGHUP end pblur at once with 128 + the signal. Nothing needs undoing:
 // outputs are unnamed until complete, workers die with their parent, shared memory has no name.
+// Sent to the whole process group, they reach pblur's fork server and workers too, which ignore
+// them: pblur alone decides what they mean (ForkServer).
 void exit_on_interrupt_signals();
 
 // SIGINT, SIGTERM and SIGHUP turn stop_requested() true, for a command that stops between files

@@ -1,10 +1,27 @@
 #include "cli/common_options.h"
 
+#include <cmath>
+#include <string>
+
 #include "cli/cli_support.h"
 #include "core/base/errors.h"
 #include "core/os/machine_info.h"
 
 namespace pblur::cli {
+namespace {
+
+// CLI::Range lets NaN through: every comparison with it is false.
+CLI::Validator finite_number() {
+  return CLI::Validator(
+      [](std::string& text) {
+        double value = 0;
+        if (CLI::detail::lexical_cast(text, value) && std::isfinite(value)) return std::string();
+        return "Value " + text + " is not a finite number";
+      },
+      "FINITE");
+}
+
+}  // namespace
 
 void add_filter_flags(CLI::App& app, FilterFlags& flags) {
   app.add_option("--filter", flags.filter, "gaussian, box, median or pil-blur (Pillow's BLUR)")
@@ -40,6 +57,7 @@ void add_backend_flags(CLI::App& app, BackendFlags& flags) {
       ->capture_default_str();
   app.add_option("--strip-timeout", flags.strip_timeout,
                  "kill a worker that spends longer than SECONDS on one strip, and redo the strip")
+      ->check(finite_number())
       ->check(CLI::Range(0.001, 86400.0));
 }
 

@@ -49,7 +49,7 @@ ProcessBackend::ProcessBackend(ProcessRuntime& runtime, ProcessBackendOptions op
 ProcessBackend::~ProcessBackend() = default;
 
 cv::MatAllocator* ProcessBackend::image_allocator() const {
-  return options_.transport == Transport::shared ? runtime_.arena.mat_allocator() : nullptr;
+  return options_.transport == Transport::shared ? runtime_.arena.decoder_allocator() : nullptr;
 }
 
 void ProcessBackend::ensure_pool(std::size_t task_bytes, std::size_t result_bytes,
@@ -97,11 +97,10 @@ FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterSpe
   cv::Mat source = image;
   if (!runtime_.arena.contains(image.data) || !image.isContinuous()) {
     source = cv::Mat();
-    source.allocator = runtime_.arena.mat_allocator();
+    runtime_.arena.place(source, image.size(), image.type());
     image.copyTo(source);
   }
-  result.image.allocator = runtime_.arena.mat_allocator();
-  result.image.create(image.size(), image.type());
+  runtime_.arena.place(result.image, image.size(), image.type());
   const StripPlan plan = plan_for(image, spec, options_.strips, options_.workers);
   std::vector<StripTask> tasks;
   for (const Strip& strip : plan) {

@@ -5,42 +5,63 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <set>
 #include <system_error>
+#include <thread>
 
 #include "core/base/errors.h"
 
 namespace pblur {
-namespace {
+namespace fork_protocol {
 
-struct SpawnRequest {
+enum class RequestKind : std::int32_t { spawn, signal };
+
+struct Request {
+  RequestKind kind;
+  std::int32_t pid;     // signal: the worker
+  std::int32_t signal;  // signal: which
   std::uintptr_t entry;
   std::uintptr_t argument;
 };
 
-enum class NoticeKind : std::int32_t { spawned, exited };
+enum class NoticeKind : std::int32_t { spawned, signalled, exited };
 
 struct Notice {
   NoticeKind kind;
-  std::int32_t pid;    // spawned: -errno if the fork failed
+  std::int32_t pid;    // spawned: -errno if the fork failed; signalled: the worker
   std::int32_t value;  // exited: wait status
 };
 
+}  // namespace fork_protocol
+
+namespace {
+
+using namespace fork_protocol;
+using Clock = std::chrono::steady_clock;
+
 // Exit status of a worker whose entry threw instead of returning.
 constexpr int kWorkerThrew = 70;
+
+// How long the server may take to answer a request, and to end once asked to.
+constexpr auto kServerAnswerLimit = std::chrono::seconds(30);
+constexpr auto kServerEndLimit = std::chrono::seconds(5);
+
+// Without a signalfd (no descriptor left), the server looks for exited workers this often.
+constexpr int kReapIntervalMs = 10;
 
 void die_with_parent(pid_t parent) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(0);  // the parent died before the line above took effect
 }
 
-[[noreturn]] void run_worker(const SpawnRequest& request, pid_t server) {
+[[noreturn]] void run_worker(const Request& request, pid_t server) {
   die_with_parent(server);
   sigset_t none;
   sigemptyset(&none);
@@ -69,41 +90,55 @@ void report_exits(int socket, std::set<pid_t>& children) {
   }
 }
 
-void spawn_for(int socket, int signals, const SpawnRequest& request, std::set<pid_t>& children) {
+void spawn_for(int socket, int signals, const Request& request, std::set<pid_t>& children) {
   const pid_t server = getpid();
   const pid_t pid = fork();
   if (pid == 0) {
     close(socket);
-    close(signals);
+    if (signals >= 0) close(signals);
     run_worker(request, server);
   }
   if (pid > 0) children.insert(pid);
   send_notice(socket, NoticeKind::spawned, pid > 0 ? pid : -errno, 0);
 }
 
+// Only a child not yet reaped is signalled: its pid cannot have been reused.
+void signal_for(int socket, const Request& request, const std::set<pid_t>& children) {
+  if (children.contains(request.pid)) kill(request.pid, request.signal);
+  send_notice(socket, NoticeKind::signalled, request.pid, 0);
+}
+
+// A process group receives these all at once; pblur alone decides what they mean and ends its
+// helpers itself. Workers inherit the dispositions.
+void ignore_group_signals() {
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, SIG_IGN);
+}
+
 [[noreturn]] void serve(int socket, pid_t parent) {
   die_with_parent(parent);
-  std::signal(SIGINT, SIG_IGN);  // Ctrl-C reaches the whole process group; pblur decides
+  ignore_group_signals();
   sigset_t child_signal;
   sigemptyset(&child_signal);
   sigaddset(&child_signal, SIGCHLD);
   sigprocmask(SIG_BLOCK, &child_signal, nullptr);
   const int signals = signalfd(-1, &child_signal, SFD_CLOEXEC | SFD_NONBLOCK);
   std::set<pid_t> children;
-  pollfd watched[2] = {{socket, POLLIN, 0}, {signals, POLLIN, 0}};
+  pollfd watched[2] = {{socket, POLLIN, 0}, {signals, POLLIN, 0}};  // poll skips a -1
   while (true) {
-    if (poll(watched, 2, -1) < 0 && errno != EINTR) break;
-    if (watched[1].revents) {
-      signalfd_siginfo info;
-      while (read(signals, &info, sizeof info) > 0) {
-      }
-      report_exits(socket, children);
+    if (poll(watched, 2, signals >= 0 ? -1 : kReapIntervalMs) < 0 && errno != EINTR) break;
+    signalfd_siginfo info;
+    while (watched[1].revents && read(signals, &info, sizeof info) > 0) {
     }
-    if (watched[0].revents) {
-      SpawnRequest request;
-      const ssize_t n = recv(socket, &request, sizeof request, 0);
-      if (n != sizeof request) break;  // pblur closed the socket or died
+    report_exits(socket, children);
+    if (!watched[0].revents) continue;
+    Request request;
+    const ssize_t n = recv(socket, &request, sizeof request, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n != sizeof request) break;  // pblur closed the socket or died
+    if (request.kind == RequestKind::spawn) {
       spawn_for(socket, signals, request, children);
+    } else {
+      signal_for(socket, request, children);
     }
   }
   for (const pid_t child : children) kill(child, SIGKILL);
@@ -112,8 +147,9 @@ void spawn_for(int socket, int signals, const SpawnRequest& request, std::set<pi
   _exit(0);
 }
 
-int pidfd_open(pid_t pid) {
-  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+int milliseconds_until(Clock::time_point deadline) {
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<int>(std::max<std::int64_t>(left.count(), 0));
 }
 
 }  // namespace
@@ -121,7 +157,7 @@ int pidfd_open(pid_t pid) {
 ForkServer::ForkServer() {
   int sockets[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) != 0) {
-    throw std::system_error(errno, std::generic_category(), "socketpair");
+    throw std::system_error(errno, std::generic_category(), "connecting to the worker fork server");
   }
   const pid_t parent = getpid();
   server_pid_ = fork();
@@ -140,63 +176,88 @@ ForkServer::ForkServer() {
 }
 
 ForkServer::~ForkServer() {
-  close(socket_);  // the server kills and reaps its remaining workers, then exits
-  for (auto& [pid, tracked] : workers_) {
-    if (tracked.pidfd >= 0) close(tracked.pidfd);
-  }
-  while (waitpid(server_pid_, nullptr, 0) < 0 && errno == EINTR) {
+  end_server();
+}
+
+// Closing the socket asks the server to kill and reap its workers and exit; one that does not
+// within the limit is killed, and its workers die with it.
+void ForkServer::end_server() noexcept {
+  close(socket_);
+  const auto deadline = Clock::now() + kServerEndLimit;
+  while (waitpid(server_pid_, nullptr, WNOHANG) == 0) {
+    if (Clock::now() > deadline) {
+      kill(server_pid_, SIGKILL);
+      while (waitpid(server_pid_, nullptr, 0) < 0 && errno == EINTR) {
+      }
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 
 pid_t ForkServer::spawn(Entry entry, std::uintptr_t argument) {
-  const SpawnRequest request{reinterpret_cast<std::uintptr_t>(entry), argument};
-  if (send(socket_, &request, sizeof request, MSG_NOSIGNAL) != sizeof request) {
-    throw ProcessingError("the worker fork server is gone");
-  }
-  pid_t pid = 0;
-  receive_notices(true, &pid);
+  const Notice reply =
+      ask(Request{RequestKind::spawn, 0, 0, reinterpret_cast<std::uintptr_t>(entry), argument});
+  const pid_t pid = reply.pid;
   if (pid < 0) throw std::system_error(-pid, std::generic_category(), "forking a worker");
-  Tracked& tracked = workers_[pid];
-  tracked.pidfd = pidfd_open(pid);  // fails only if the worker is already gone
+  workers_[pid] = std::nullopt;
   return pid;
 }
 
-void ForkServer::receive_notices(bool wait_for_spawn_reply, pid_t* spawned) {
-  while (true) {
+Notice ForkServer::ask(const Request& request) {
+  if (send(socket_, &request, sizeof request, MSG_NOSIGNAL) != sizeof request) {
+    throw ProcessingError("the worker fork server is gone");
+  }
+  std::optional<Notice> reply;
+  const auto deadline = Clock::now() + kServerAnswerLimit;
+  while (!reply) {
+    if (Clock::now() > deadline) throw ProcessingError("the worker fork server does not answer");
+    receive_notices(std::chrono::milliseconds(milliseconds_until(deadline)), &reply);
+  }
+  return *reply;
+}
+
+void ForkServer::receive_notices(std::chrono::milliseconds wait, std::optional<Notice>* reply) {
+  pollfd watched{socket_, POLLIN, 0};
+  int timeout = static_cast<int>(wait.count());
+  while (poll(&watched, 1, timeout) > 0) {
     Notice notice;
-    const ssize_t n =
-        recv(socket_, &notice, sizeof notice, wait_for_spawn_reply ? 0 : MSG_DONTWAIT);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    const ssize_t n = recv(socket_, &notice, sizeof notice, MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (n != sizeof notice) throw ProcessingError("the worker fork server died");
-    if (notice.kind == NoticeKind::spawned) {
-      *spawned = notice.pid;
+    if (notice.kind != NoticeKind::exited) {
+      if (reply) *reply = notice;
       return;
     }
-    workers_[notice.pid].status = notice.value;
+    workers_[notice.pid] = notice.value;
+    timeout = 0;
   }
 }
 
 std::optional<int> ForkServer::exit_status(pid_t worker) {
-  receive_notices(false, nullptr);
+  receive_notices(std::chrono::milliseconds(0), nullptr);
   const auto it = workers_.find(worker);
   if (it == workers_.end()) return std::nullopt;
-  return it->second.status;
+  return it->second;
+}
+
+std::optional<int> ForkServer::wait_for_exit(pid_t worker, std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  while (true) {
+    if (const auto status = exit_status(worker)) return status;
+    if (Clock::now() >= deadline) return std::nullopt;
+    receive_notices(std::chrono::milliseconds(milliseconds_until(deadline)), nullptr);
+  }
 }
 
 void ForkServer::signal(pid_t worker, int signal) {
   const auto it = workers_.find(worker);
-  if (it == workers_.end() || it->second.status) return;
-  if (it->second.pidfd >= 0) {
-    syscall(SYS_pidfd_send_signal, it->second.pidfd, signal, nullptr, 0);
-  }
+  if (it == workers_.end() || it->second) return;
+  ask(Request{RequestKind::signal, worker, signal, 0, 0});
 }
 
 void ForkServer::forget(pid_t worker) {
-  const auto it = workers_.find(worker);
-  if (it == workers_.end()) return;
-  if (it->second.pidfd >= 0) close(it->second.pidfd);
-  workers_.erase(it);
+  workers_.erase(worker);
 }
 
 }  // namespace pblur

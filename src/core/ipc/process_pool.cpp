@@ -4,9 +4,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <deque>
 #include <stdexcept>
-#include <thread>
 
 #include "core/base/errors.h"
 #include "core/ipc/worker_fault.h"
@@ -38,6 +38,11 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t kStopTag = ~std::uint64_t{0};
 constexpr std::uint64_t kNoTask = kStopTag - 1;
 
+// A worker sent SIGKILL is gone within this, or something is badly wrong.
+constexpr auto kKilledWorkerExitLimit = std::chrono::seconds(10);
+// How long stopping workers may take to exit on their own before they are killed.
+constexpr auto kStoppingWorkerExitLimit = std::chrono::seconds(2);
+
 std::uint64_t make_tag(std::uint32_t generation, std::size_t index) {
   return (std::uint64_t{generation} << 32) | index;
 }
@@ -57,19 +62,22 @@ std::span<const std::byte> bytes_of(const ResultEnvelope& envelope) {
   return std::as_bytes(std::span(&envelope, 1));
 }
 
+// The worker's claim is cleared in the critical section that queues the result: the parent,
+// having taken every result, never sees a claim on a task that is done and mistakes its worker
+// for one still running a copy of it.
 void send_result(SharedQueue& results, std::uint64_t tag, bool ok, std::span<const std::byte> head,
-                 std::span<const std::byte> body) {
+                 std::span<const std::byte> body, std::atomic<std::uint64_t>& claim) {
   const ResultEnvelope envelope{ok ? 1u : 0u, 0};
   const std::span<const std::byte> parts[3] = {bytes_of(envelope), head, body};
-  results.put(parts, tag);
+  results.put(parts, tag, std::nullopt, ClaimRelease{&claim, kNoTask});
 }
 
 void run_task(TaskHandler handler, const QueueMessage& task, SharedQueue& results,
-              WorkerFault& fault) {
+              WorkerFault& fault, std::atomic<std::uint64_t>& claim) {
   bool sent = false;
   const ResultSender send = [&](std::span<const std::byte> head, std::span<const std::byte> body) {
     fault.at(FaultStage::sending_result, tag_index(task.tag));
-    send_result(results, task.tag, true, head, body);
+    send_result(results, task.tag, true, head, body, claim);
     sent = true;
   };
   try {
@@ -79,7 +87,7 @@ void run_task(TaskHandler handler, const QueueMessage& task, SharedQueue& result
   } catch (const std::exception& error) {
     if (!sent)
       send_result(results, task.tag, false, {},
-                  std::as_bytes(std::span(std::string_view(error.what()))));
+                  std::as_bytes(std::span(std::string_view(error.what()))), claim);
   }
 }
 
@@ -103,7 +111,7 @@ void worker_main(std::uintptr_t argument) {
     if (tasks.get(task, std::nullopt, &slot.claim) != QueueStatus::ok) return;
     if (task.tag == kStopTag) return;
     fault.at(FaultStage::took_task, tag_index(task.tag));
-    run_task(pool.handler, task, results, fault);
+    run_task(pool.handler, task, results, fault, slot.claim);
     slot.claim.store(kNoTask);
   }
 }
@@ -140,14 +148,14 @@ class ProcessPool::Run {
     drain_stale_results();
     while (remaining_ > 0) {
       if (stop_requested()) {
-        retire_duplicates();
+        kill_holders();
         throw Interrupted("stopped before all tasks were done");
       }
       send_pending();
       receive(unsent_.empty() ? std::chrono::milliseconds(20) : std::chrono::milliseconds(1));
       supervise();
     }
-    retire_duplicates();
+    wait_for_duplicates();
     return stats_;
   }
 
@@ -164,6 +172,12 @@ class ProcessPool::Run {
 
   void drain_stale_results() {
     while (results_.get(message_, std::chrono::nanoseconds(0)) == QueueStatus::ok) {
+    }
+  }
+
+  void drain_tasks() {
+    QueueMessage stale;
+    while (tasks_.get(stale, std::chrono::nanoseconds(0)) == QueueStatus::ok) {
     }
   }
 
@@ -265,20 +279,44 @@ class ProcessPool::Run {
     }
   }
 
-  // Copies of a task can exist after a worker died between taking it and leaving the queue;
-  // none may outlive this run, since the memory they point at may be reused by the next one.
-  void retire_duplicates() {
-    QueueMessage stale;
-    while (tasks_.get(stale, std::chrono::nanoseconds(0)) == QueueStatus::ok) {
+  // Whether the worker in `slot` holds a task of this run. Once every result is in, that is a
+  // copy of a done task: copies exist after a worker died between taking a task and leaving the
+  // queue. None may outlive this run, since the memory they point at may be reused by the next.
+  bool holds_task_of_this_run(std::size_t slot) const {
+    const std::uint64_t claim = pool_.shared_->slots[slot].claim.load();
+    return claim != kNoTask && claim != kStopTag && tag_generation(claim) == pool_.generation_;
+  }
+
+  // Queued copies are dropped; a worker running one finishes it, dies or overruns its timeout
+  // like any other before run() returns. Their results are dropped as they come.
+  void wait_for_duplicates() {
+    drain_tasks();
+    while (true) {
+      bool holders = false;
+      for (std::size_t slot = 0; slot < pool_.pids_.size(); ++slot)
+        holders |= holds_task_of_this_run(slot);
+      if (!holders) return;
+      if (stop_requested()) {
+        kill_holders();
+        return;
+      }
+      results_.get(message_, std::chrono::milliseconds(20));
+      supervise();
     }
+  }
+
+  // Stopping: no task of this run may go on.
+  void kill_holders() {
+    drain_tasks();
     for (std::size_t slot = 0; slot < pool_.pids_.size(); ++slot) {
-      const std::uint64_t claim = pool_.shared_->slots[slot].claim.load();
-      if (claim == kNoTask || tag_generation(claim) != pool_.generation_) continue;
+      if (!holds_task_of_this_run(slot)) continue;
       const pid_t pid = pool_.pids_[slot];
       pool_.server_.signal(pid, SIGKILL);
-      while (!pool_.server_.exit_status(pid))
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      if (!pool_.server_.wait_for_exit(pid, kKilledWorkerExitLimit)) {
+        throw ProcessingError("worker " + std::to_string(pid) + " survived SIGKILL");
+      }
       pool_.server_.forget(pid);
+      watches_[slot] = Watch{};
       pool_.start_worker(static_cast<int>(slot));
     }
   }
@@ -315,7 +353,7 @@ ProcessPool::ProcessPool(SharedArena& arena, ForkServer& server, TaskHandler han
   shared_->tasks = memory + header_bytes;
   shared_->results = shared_->tasks + tasks_bytes;
   shared_->slot_count = options_.workers;
-  if (!options_.fault) options_.fault = fault_plan_from_environment();
+  if (!options_.fault) options_.fault = default_fault_plan();
   shared_->has_fault = options_.fault.has_value();
   if (options_.fault) shared_->fault = *options_.fault;
   SharedQueue::create(shared_->tasks, options_.task_queue_bytes);
@@ -349,12 +387,13 @@ void ProcessPool::stop_workers() noexcept {
       if (pid > 0)
         tasks.put(std::span<const std::byte>(), kStopTag, std::chrono::milliseconds(200));
     }
-    const auto deadline = Clock::now() + std::chrono::seconds(2);
+    const auto deadline = Clock::now() + kStoppingWorkerExitLimit;
     for (const pid_t pid : pids_) {
       if (pid <= 0) continue;
-      while (!server_.exit_status(pid)) {
-        if (Clock::now() > deadline) server_.signal(pid, SIGKILL);
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+      if (!server_.wait_for_exit(pid, std::max(left, std::chrono::milliseconds(0)))) {
+        server_.signal(pid, SIGKILL);
+        server_.wait_for_exit(pid, kKilledWorkerExitLimit);  // else the server reaps it at the end
       }
       server_.forget(pid);
     }

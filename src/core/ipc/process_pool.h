@@ -43,8 +43,7 @@ struct PoolOptions {
   // When this becomes true, run() stops within a few milliseconds and throws Interrupted;
   // results that arrived before then have been handed on.
   const std::atomic<bool>* stop = nullptr;
-  // A failure to inject into the workers, for tests; without one, the environment variable
-  // PBLUR_WORKER_FAULT is read (see FaultPlan).
+  // A failure to inject into the workers, for tests; without one, default_fault_plan().
   std::optional<FaultPlan> fault;
 };
 

@@ -3,11 +3,18 @@
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <string>
 #include <system_error>
 #include <utility>
+
+#include "core/base/errors.h"
 
 namespace pblur {
 namespace {
@@ -22,7 +29,7 @@ std::size_t round_up_to_page(std::size_t bytes) {
 // cv::Mat pixels in the arena; headers (UMatData) stay in ordinary memory.
 class ArenaMatAllocator final : public cv::MatAllocator {
  public:
-  explicit ArenaMatAllocator(SharedArena& arena) : arena_(arena) {}
+  ArenaMatAllocator(SharedArena& arena, Commit commit) : arena_(arena), commit_(commit) {}
 
   cv::UMatData* allocate(int dims, const int* sizes, int type, void* data0, size_t* step,
                          cv::AccessFlag, cv::UMatUsageFlags) const override {
@@ -38,8 +45,8 @@ class ArenaMatAllocator final : public cv::MatAllocator {
       total *= size_t(sizes[i]);
     }
     auto* u = new cv::UMatData(this);
-    u->data = u->origdata =
-        data0 ? static_cast<uchar*>(data0) : reinterpret_cast<uchar*>(arena_.allocate(total));
+    u->data = u->origdata = data0 ? static_cast<uchar*>(data0)
+                                  : reinterpret_cast<uchar*>(arena_.allocate(total, commit_));
     u->size = total;
     if (data0) u->flags |= cv::UMatData::USER_ALLOCATED;
     return u;
@@ -59,21 +66,63 @@ class ArenaMatAllocator final : public cv::MatAllocator {
 
  private:
   SharedArena& arena_;
+  Commit commit_;
 };
+
+// The smallest reservation worth making: room for the queues and a small image.
+constexpr std::size_t kSmallestReservation = std::size_t{16} << 20;
+
+std::size_t mebibytes(std::size_t bytes) {
+  return bytes >> 20;
+}
+
+// Address space this process already uses, from /proc/self/statm (its first field, in pages).
+std::size_t address_space_in_use() {
+  std::size_t pages = 0;
+  if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(statm, "%zu", &pages) != 1) pages = 0;
+    std::fclose(statm);
+  }
+  return pages * std::size_t(sysconf(_SC_PAGESIZE));
+}
+
+bool address_space_limited() {
+  rlimit limit{};
+  return getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY;
+}
 
 }  // namespace
 
+std::size_t SharedArena::reservation_within_limits(std::size_t wanted) {
+  if (!address_space_limited()) return wanted;
+  rlimit limit{};
+  getrlimit(RLIMIT_AS, &limit);
+  const std::size_t cap = limit.rlim_cur;
+  const std::size_t used = address_space_in_use();
+  const std::size_t half_left = (cap > used ? cap - used : 0) / 2 / kPage * kPage;
+  if (half_left < kSmallestReservation) {
+    throw ProcessingError("the address-space limit (ulimit -v, " + std::to_string(mebibytes(cap)) +
+                          " MiB) leaves no room for the workers' shared memory: raise it, or "
+                          "use --threads");
+  }
+  return std::min(wanted, half_left);
+}
+
 SharedArena::SharedArena(std::size_t reserved_bytes) : reserved_(round_up_to_page(reserved_bytes)) {
   fd_ = memfd_create("pblur-arena", MFD_CLOEXEC);
-  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "memfd_create");
+  if (fd_ < 0)
+    throw std::system_error(errno, std::generic_category(), "creating the workers' shared memory");
   void* p = mmap(nullptr, reserved_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd_, 0);
   if (p == MAP_FAILED) {
     const int error = errno;
     close(fd_);
-    throw std::system_error(error, std::generic_category(), "mmap of the shared arena");
+    throw std::system_error(error, std::generic_category(),
+                            "reserving " + std::to_string(mebibytes(reserved_)) +
+                                " MiB of address space for the workers' shared memory");
   }
   base_ = static_cast<std::byte*>(p);
-  mat_allocator_ = std::make_unique<ArenaMatAllocator>(*this);
+  mat_allocator_ = std::make_unique<ArenaMatAllocator>(*this, Commit::now);
+  decoder_allocator_ = std::make_unique<ArenaMatAllocator>(*this, Commit::on_write);
 }
 
 SharedArena::~SharedArena() {
@@ -81,36 +130,63 @@ SharedArena::~SharedArena() {
   close(fd_);  // Don't retry close on EINTR: the descriptor is gone either way.
 }
 
-std::byte* SharedArena::allocate(std::size_t bytes) {
+std::byte* SharedArena::allocate(std::size_t bytes, Commit commit) {
   const std::size_t size = round_up_to_page(bytes == 0 ? 1 : bytes);
   std::lock_guard lock(mutex_);
-  const std::size_t offset = take_free_range(size);
+  const std::size_t offset = take_free_range(size, commit);
   used_[offset] = size;
   return base_ + offset;
 }
 
-std::size_t SharedArena::take_free_range(std::size_t size) {
+// Commit::now fallocates the block: what pblur has checked is backed before anyone writes it.
+// Commit::on_write only grows the file; the kernel backs each page when it is first written
+// (the mapping is MAP_NORESERVE), so a buffer a decoder asked for on an unchecked header's word
+// costs what the decoder writes into it. Either way release() punches the pages out again.
+std::size_t SharedArena::take_free_range(std::size_t size, Commit commit_pages) {
   for (auto it = free_.begin(); it != free_.end(); ++it) {
     if (it->second < size) continue;
     const auto [offset, free_size] = *it;
     free_.erase(it);
     if (free_size > size) free_[offset + size] = free_size - size;
-    commit(offset, size);
+    try {
+      if (commit_pages == Commit::now) commit(offset, size);
+    } catch (...) {
+      free_[offset] = size;  // (merged again by the next release)
+      throw;
+    }
     return offset;
   }
   const std::size_t offset = file_size_;
-  if (offset + size > reserved_) throw std::bad_alloc();
+  if (offset + size > reserved_) throw_full(size);
   if (ftruncate(fd_, static_cast<off_t>(offset + size)) != 0) {
     throw std::system_error(errno, std::generic_category(), "growing the shared arena");
   }
   file_size_ = offset + size;
   try {
-    commit(offset, size);
+    if (commit_pages == Commit::now) commit(offset, size);
   } catch (...) {
     free_[offset] = size;
     throw;
   }
   return offset;
+}
+
+void SharedArena::throw_full(std::size_t bytes) const {
+  throw ProcessingError("the workers' shared memory is full: " + std::to_string(mebibytes(bytes)) +
+                        " MiB more needed, " + std::to_string(mebibytes(reserved_)) +
+                        " MiB reserved" +
+                        (address_space_limited() ? " (ulimit -v caps it): use --threads" : ""));
+}
+
+void SharedArena::place(cv::Mat& mat, cv::Size size, int type) {
+  mat.release();
+  mat.allocator = mat_allocator();
+  mat.create(size, type);
+  if (!contains(mat.data)) {
+    const std::size_t bytes = mat.total() * mat.elemSize();
+    mat.release();
+    throw_full(bytes);
+  }
 }
 
 void SharedArena::commit(std::size_t offset, std::size_t size) {
@@ -154,6 +230,12 @@ std::size_t SharedArena::bytes_in_use() const {
   std::size_t total = 0;
   for (const auto& [offset, size] : used_) total += size;
   return total;
+}
+
+std::size_t SharedArena::committed_bytes() const {
+  struct stat status {};
+  if (fstat(fd_, &status) != 0) throw std::system_error(errno, std::generic_category(), "fstat");
+  return std::size_t(status.st_blocks) * 512;
 }
 
 SharedBlock& SharedBlock::operator=(SharedBlock&& other) noexcept {

@@ -9,30 +9,54 @@
 
 namespace pblur {
 
+// When a block's pages become memory.
+enum class Commit {
+  now,       // before allocate() returns: running out is an exception there, not a SIGBUS later
+  on_write,  // page by page as they are written: for sizes nothing has checked
+};
+
 // Memory shared with every process forked after the arena was made, at the same address in all
 // of them. One memfd backs it (no name in /dev/shm; the kernel frees it when the last process
 // that maps it is gone) and the whole range is mapped up front, so blocks allocated later, after
 // the fork, are visible to the children too: allocation only grows the file.
 class SharedArena {
  public:
+  // The address space to reserve for an arena that would like `wanted` bytes: all of it without
+  // an address-space limit (a reservation costs no memory), otherwise half of what the limit
+  // (ulimit -v) leaves this process, so libraries, threads and decoders keep the other half.
+  // Throws ProcessingError if that leaves nothing worth having.
+  static std::size_t reservation_within_limits(std::size_t wanted);
+
   explicit SharedArena(std::size_t reserved_bytes);
   ~SharedArena();
   SharedArena(const SharedArena&) = delete;
   SharedArena& operator=(const SharedArena&) = delete;
 
-  // Page-aligned memory of at least `bytes`, zero-filled. Its pages are allocated now, so running
-  // out of memory is an exception here rather than a SIGBUS in a worker.
-  std::byte* allocate(std::size_t bytes);
+  // Page-aligned memory of at least `bytes`, zero-filled, its pages committed as `commit` says.
+  // Throws ProcessingError when the reservation has no room for it.
+  std::byte* allocate(std::size_t bytes, Commit commit = Commit::now);
   void release(std::byte* block) noexcept;
 
   bool contains(const void* p) const noexcept;
   std::size_t bytes_in_use() const;
+  // Memory the arena's pages take now (written or committed, not yet released).
+  std::size_t committed_bytes() const;
 
-  // Lets cv::Mat::create() place pixels in the arena (set Mat::allocator before create()).
+  // Let cv::Mat::create() place pixels in the arena (set Mat::allocator before create()):
+  // committed at once, for sizes pblur has checked (an image it decoded, its output), ...
   cv::MatAllocator* mat_allocator() noexcept { return mat_allocator_.get(); }
+  // ... or page by page as they are written, for buffers a decoder asks for on the word of a
+  // header nothing has checked: a file that claims gigabytes and holds bytes costs bytes.
+  cv::MatAllocator* decoder_allocator() noexcept { return decoder_allocator_.get(); }
+
+  // Makes `mat` a `size` image of `type` in the arena, committed now. cv::Mat::create() alone
+  // would quietly fall back to the heap, where no worker sees it, when the arena has no room;
+  // this throws ProcessingError instead.
+  void place(cv::Mat& mat, cv::Size size, int type);
 
  private:
-  std::size_t take_free_range(std::size_t bytes);
+  std::size_t take_free_range(std::size_t bytes, Commit commit);
+  [[noreturn]] void throw_full(std::size_t bytes) const;
   void commit(std::size_t offset, std::size_t bytes);
 
   int fd_ = -1;
@@ -43,6 +67,7 @@ class SharedArena {
   std::map<std::size_t, std::size_t> used_;  // offset -> size
   mutable std::mutex mutex_;
   std::unique_ptr<cv::MatAllocator> mat_allocator_;
+  std::unique_ptr<cv::MatAllocator> decoder_allocator_;
 };
 
 // One block of a SharedArena, released when this goes.

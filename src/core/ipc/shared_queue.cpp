@@ -171,7 +171,7 @@ QueueStatus SharedQueue::put(std::span<const std::byte> payload, std::uint64_t t
 }
 
 QueueStatus SharedQueue::put(std::span<const std::span<const std::byte>> parts, std::uint64_t tag,
-                             QueueTimeout timeout) {
+                             QueueTimeout timeout, ClaimRelease release) {
   std::size_t length = 0;
   for (const auto& part : parts) length += part.size();
   if (length > max_payload()) {
@@ -199,6 +199,7 @@ QueueStatus SharedQueue::put(std::span<const std::span<const std::byte>> parts, 
     position += part.size();
   }
   h.tail += record;  // the commit: the message exists from here on
+  if (release.claim) release.claim->store(release.cleared);
   h.readable.fetch_add(1);
   lock.unlock();
   futex_wake_all(h.readable);

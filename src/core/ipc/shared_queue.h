@@ -32,6 +32,14 @@ class QueueMessage {
   std::size_t capacity_ = 0;
 };
 
+// A claim a consumer took with SharedQueue::get(), to be cleared by the put() that sends what it
+// made of the message: `cleared` is stored in `claim` right after that message is committed,
+// inside the same critical section, so whoever takes the message sees the claim cleared.
+struct ClaimRelease {
+  std::atomic<std::uint64_t>* claim = nullptr;
+  std::uint64_t cleared = 0;
+};
+
 // A bounded FIFO of byte messages between processes, in the manner of Python's
 // multiprocessing.Queue: blocking put and get with optional timeouts, any number of producers
 // and consumers, close() wakes everyone. It lives entirely in shared memory that every user maps
@@ -56,7 +64,7 @@ class SharedQueue {
                   QueueTimeout timeout = std::nullopt);
   // The payload is the concatenation of `parts`, copied straight into the ring.
   QueueStatus put(std::span<const std::span<const std::byte>> parts, std::uint64_t tag,
-                  QueueTimeout timeout = std::nullopt);
+                  QueueTimeout timeout = std::nullopt, ClaimRelease release = {});
 
   // Takes the oldest message. If `claim` is given, the message's tag is stored there before the
   // message leaves the queue, in the same critical section: a consumer that dies afterwards has

@@ -80,10 +80,16 @@ std::optional<FaultPlan> parse_fault_plan(std::string_view text) {
   return plan;
 }
 
-std::optional<FaultPlan> fault_plan_from_environment() {
-  const char* text = std::getenv("PBLUR_WORKER_FAULT");
-  if (!text) return std::nullopt;
-  return parse_fault_plan(text);
+namespace {
+std::optional<FaultPlan> the_default_fault_plan;
+}  // namespace
+
+void set_default_fault_plan(std::optional<FaultPlan> plan) {
+  the_default_fault_plan = plan;
+}
+
+std::optional<FaultPlan> default_fault_plan() {
+  return the_default_fault_plan;
 }
 
 bool WorkerFault::fires_at(FaultStage stage, std::optional<std::uint64_t> task) {

@@ -35,8 +35,11 @@ struct FaultPlan {
 
 std::optional<FaultPlan> parse_fault_plan(std::string_view text);
 
-// The plan in the environment variable PBLUR_WORKER_FAULT, if any and well-formed.
-std::optional<FaultPlan> fault_plan_from_environment();
+// The plan a ProcessPool injects when its options name none. Only tests set one: pblur itself
+// never does, and reads no environment variable for it (a test-only build of the binary sets
+// one from PBLUR_WORKER_FAULT: tests/fault_hook.cpp).
+void set_default_fault_plan(std::optional<FaultPlan> plan);
+std::optional<FaultPlan> default_fault_plan();
 
 // A worker's side of a FaultPlan.
 class WorkerFault {
