@@ -1,6 +1,7 @@
 // Every backend, worker count and strip split gives the bytes of the whole-image call.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -44,8 +45,31 @@ FilterSpec make(FilterKind kind, double sigma, int ksize,
   return spec;
 }
 
-std::vector<FilterSpec> all_filters() {
-  std::vector<FilterSpec> specs;
+FilterSpec pil(FilterKind kind, int size = 3, int rank = 0) {
+  FilterSpec spec;
+  spec.kind = kind;
+  spec.size = size;
+  spec.rank = rank;
+  return spec;
+}
+
+FilterSpec pil_kernel_5x5() {
+  FilterSpec spec = pil(FilterKind::pil_kernel, 5);
+  spec.kernel_count = 25;
+  for (int i = 0; i < 25; ++i) spec.kernel[std::size_t(i)] = float((i * 7) % 5) - 1.5f;
+  spec.scale = 3.7f;
+  spec.offset = 20;
+  return spec;
+}
+
+FilterChain chain_of(std::initializer_list<FilterSpec> filters) {
+  FilterChain chain(*filters.begin());
+  for (auto it = filters.begin() + 1; it != filters.end(); ++it) chain.append(*it);
+  return chain;
+}
+
+std::vector<FilterChain> all_filters() {
+  std::vector<FilterChain> specs;
   for (auto border :
        {BorderMode::reflect101, BorderMode::replicate, BorderMode::reflect, BorderMode::constant}) {
     specs.push_back(make(FilterKind::gaussian, 1.5, 0, border));
@@ -58,15 +82,25 @@ std::vector<FilterSpec> all_filters() {
   specs.push_back(make(FilterKind::median, 0, 5));
   specs.push_back(make(FilterKind::median, 0, 9));  // 8-bit only
   specs.push_back(make(FilterKind::pil_blur, 0, 0));
+  specs.push_back(make(FilterKind::median, 0, 7));   // 16-bit: pblur's own median
+  specs.push_back(make(FilterKind::median, 0, 21));  // 8-bit: pblur's own median
+  specs.push_back(pil(FilterKind::pil_contour));
+  specs.push_back(pil(FilterKind::pil_smooth_more));
+  specs.push_back(pil_kernel_5x5());
+  specs.push_back(pil(FilterKind::pil_median, 5));
+  specs.push_back(pil(FilterKind::pil_rank, 3, 2));
+  specs.push_back(pil(FilterKind::pil_min));
+  specs.push_back(pil(FilterKind::pil_max, 5));
+  specs.push_back(pil(FilterKind::pil_mode, 4));
+  // Chains: more context than thin strips have rows, image edges inside the context.
+  specs.push_back(chain_of({make(FilterKind::gaussian, 1.5, 0), pil(FilterKind::pil_sharpen),
+                            make(FilterKind::median, 0, 5)}));
+  specs.push_back(chain_of({pil(FilterKind::pil_blur), make(FilterKind::box, 0, 4),
+                            pil(FilterKind::pil_mode, 3), pil(FilterKind::pil_emboss)}));
   return specs;
 }
 
-std::string describe(const FilterSpec& spec) {
-  return std::string(filter_kind_name(spec.kind)) + " sigma " + std::to_string(spec.sigma) +
-         " ksize " + std::to_string(spec.ksize) + " " + std::string(border_mode_name(spec.border));
-}
-
-bool applies(const FilterSpec& spec, int depth) {
+bool applies(const FilterChain& spec, int depth) {
   try {
     validate(spec, depth);
     return true;
@@ -97,9 +131,9 @@ TEST_P(BackendEquivalence, MatchesTheWholeImageCallBitForBit) {
   std::uint64_t seed = 1;
   for (const Shape& shape : kShapes) {
     const cv::Mat image = testing::random_image(shape.rows, shape.cols, shape.type, seed++);
-    for (const FilterSpec& spec : all_filters()) {
+    for (const FilterChain& spec : all_filters()) {
       if (!applies(spec, image.depth())) continue;
-      SCOPED_TRACE(std::string(shape.name) + ", " + describe(spec));
+      SCOPED_TRACE(std::string(shape.name) + ", " + describe_filter(spec, image.depth()));
       const cv::Mat expected = filter_sequential(image, spec).image;
       const cv::Mat actual = backend.filter(image, spec).image;
       ASSERT_TRUE(testing::identical(actual, expected));
@@ -123,6 +157,39 @@ INSTANTIATE_TEST_SUITE_P(
         Config{"procs_3_strips_7_copy", choice(BackendKind::processes, 3, 7, Transport::copy)},
         Config{"procs_2_strips_500_copy", choice(BackendKind::processes, 2, 500, Transport::copy)}),
     [](const ::testing::TestParamInfo<Config>& param) { return std::string(param.param.name); });
+
+// The chain's reference is its filters applied to the whole image one after another.
+TEST(BackendEquivalence, ChainEqualsItsFiltersAppliedInTurn) {
+  const cv::Mat image = testing::random_image(67, 71, CV_8UC3, 11);
+  const FilterSpec first = make(FilterKind::gaussian, 2.0, 0, BorderMode::reflect);
+  const FilterSpec second = pil(FilterKind::pil_smooth_more);
+  const FilterSpec third = pil(FilterKind::pil_rank, 3, 7);
+  const cv::Mat in_turn =
+      filter_image(filter_image(filter_image(image, FilterChain(first)), FilterChain(second)),
+                   FilterChain(third));
+  const FilterChain chain = chain_of({first, second, third});
+  EXPECT_TRUE(testing::identical(filter_sequential(image, chain).image, in_turn));
+  FilterBackend backend(choice(BackendKind::processes, 3, 40), &testing::runtime());
+  EXPECT_TRUE(testing::identical(backend.filter(image, chain).image, in_turn));
+}
+
+// Median against the plain definition: the middle of the sorted window, edges repeated.
+TEST(BackendEquivalence, OwnMedianIsTheSortedWindowsMiddle) {
+  const cv::Mat image = testing::random_image(19, 23, CV_16UC1, 5);
+  const FilterChain median = make(FilterKind::median, 0, 9);
+  const cv::Mat ours = filter_sequential(image, median).image;
+  cv::Mat padded;
+  cv::copyMakeBorder(image, padded, 4, 4, 4, 4, cv::BORDER_REPLICATE);
+  for (int y = 0; y < image.rows; ++y) {
+    for (int x = 0; x < image.cols; ++x) {
+      std::vector<ushort> window;
+      for (int dy = 0; dy < 9; ++dy)
+        for (int dx = 0; dx < 9; ++dx) window.push_back(padded.at<ushort>(y + dy, x + dx));
+      std::nth_element(window.begin(), window.begin() + 40, window.end());
+      ASSERT_EQ(ours.at<ushort>(y, x), window[40]) << x << "," << y;
+    }
+  }
+}
 
 // The Pillow example's own failure case: 997x991, 4 strips, seams and 3 dropped rows.
 TEST(BackendEquivalence, PillowExampleShapeHasNoSeamsAndNoLostRows) {

@@ -178,9 +178,28 @@ TEST(Cli, NonsenseOptionsAreRefusedWithExitCodeTwo) {
   expect_refused({fruits(), out, "--strips", "0"}, kUsage, "--strips", folder);
   expect_refused({fruits()}, kUsage, "OUTPUT", folder);
   expect_refused({fruits(), out, "--no-such-option"}, kUsage, "no-such-option", folder);
-  expect_refused({testing::sample_image("building_gray16.png").string(), out, "--filter", "median",
-                  "--ksize", "7"},
-                 kUsage, "16-bit", folder);
+  expect_refused({fruits(), out, "--filter", "box", "--sigma", "3"}, kUsage,
+                 "pblur: error: --sigma is not used by --filter box, which takes ksize, border",
+                 folder);
+  expect_refused({fruits(), out, "--filter", "sharpen"}, kUsage,
+                 "pblur: error: --filter: unknown filter 'sharpen' (did you mean 'pil-sharpen'?)",
+                 folder);
+  expect_refused({fruits(), out, "--filter", "pil-rank:size=3,rnk=2"}, kUsage,
+                 "pblur: error: --filter pil-rank: unknown key 'rnk' (did you mean 'rank'?); "
+                 "pil-rank takes size, rank",
+                 folder);
+  expect_refused({fruits(), out, "--filter", "pil-median:size=0"}, kUsage,
+                 "pblur: error: --filter pil-median: size=0 is not allowed: expected an integer "
+                 "from 1 to 2001",
+                 folder);
+  expect_refused({fruits(), out, "--filter", "pil-rank:size=3,rank=9"}, kUsage,
+                 "pil-rank rank must be between 0 and 8 for size 3, got 9", folder);
+  expect_refused({fruits(), out, "--filter", "pil-rank"}, kUsage,
+                 "pblur: error: --filter pil-rank needs rank=VALUE", folder);
+  expect_refused({fruits(), out, "--filter", "pil-blur", "--filter", "box", "--ksize", "3"}, kUsage,
+                 "--ksize applies to a single --filter", folder);
+  expect_refused({fruits(), out, "--filter", "pil-kernel:kernel=1 -1 0 0 0 0 0 0 0"}, kUsage,
+                 "pil-kernel scale must not be 0", folder);
 }
 
 TEST(Cli, AFailureLeavesAnExistingOutputUntouched) {

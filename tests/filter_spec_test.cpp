@@ -29,14 +29,26 @@ TEST(FilterSpec, GaussianRadiusFollowsOpenCvsKernelSizeRule) {
   EXPECT_EQ(filter_radius(spec, CV_8U), 3);
 }
 
-TEST(FilterSpec, RefusesEvenMedianAndLargeSixteenBitMedian) {
+TEST(FilterSpec, RefusesEvenMedianButTakesLargeMedianAtBothDepths) {
   FilterSpec spec;
   spec.kind = FilterKind::median;
   spec.ksize = 4;
   EXPECT_THROW(validate(spec), UsageError);
   spec.ksize = 7;
   EXPECT_NO_THROW(validate(spec, CV_8U));
-  EXPECT_THROW(validate(spec, CV_16U), UsageError);
+  EXPECT_NO_THROW(validate(spec, CV_16U));
+}
+
+TEST(FilterSpec, ChainRadiusIsTheSumOfItsFiltersRadii) {
+  FilterSpec blur;
+  blur.kind = FilterKind::pil_blur;
+  FilterSpec rank;
+  rank.kind = FilterKind::pil_rank;
+  rank.size = 7;
+  FilterChain chain(blur);
+  chain.append(rank);
+  EXPECT_EQ(filter_radius(chain, CV_8U), 2 + 3);
+  EXPECT_EQ(describe_filter(chain, CV_8U), "pil-blur | pil-rank size=7 rank=0");
 }
 
 TEST(FilterSpec, GaussianNeedsSigmaOrOddKernel) {

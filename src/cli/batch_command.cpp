@@ -106,7 +106,7 @@ BatchPlanOptions plan_options(const BatchCommandOptions& options) {
   return plan;
 }
 
-BatchRunOptions run_options(const BatchCommandOptions& options, const FilterSpec& spec,
+BatchRunOptions run_options(const BatchCommandOptions& options, const FilterChain& spec,
                             const BackendChoice& choice, SplitMode split) {
   BatchRunOptions run;
   run.spec = spec;
@@ -235,7 +235,7 @@ CLI::App* setup_batch_command(CLI::App& app, BatchCommandOptions& options) {
 int run_batch_command(const BatchCommandOptions& options) {
   const auto start = Clock::now();
   const BackendChoice choice = to_backend_choice(options.backend);
-  const FilterSpec spec = to_filter_spec(options.filter);
+  const FilterChain spec = to_filter_chain(options.filter);
   check_report_path(options.report);
   // Before any thread exists: the fork server must not inherit one.
   std::unique_ptr<ProcessRuntime> runtime;

@@ -165,7 +165,7 @@ std::vector<BatchItem> find_batch_images(const BenchCommandOptions& options) {
 
 int run_batch_bench_command(const BenchCommandOptions& options, ProcessRuntime& runtime) {
   BatchBenchOptions bench;
-  bench.spec = to_filter_spec(options.filter);
+  bench.spec = to_filter_chain(options.filter);
   bench.folder = options.batch;
   bench.worker_counts = options.workers;
   bench.repeat = options.repeat;
@@ -241,7 +241,7 @@ int run_bench_command(const BenchCommandOptions& options) {
   check_report_path(options.csv, "--csv");
   if (!options.batch.empty()) return run_batch_bench_command(options, runtime);
   BenchOptions bench;
-  bench.spec = to_filter_spec(options.filter);
+  bench.spec = to_filter_chain(options.filter);
   bench.worker_counts = options.workers;
   bench.repeat = options.repeat;
   bench.warmup = options.warmup;

@@ -79,7 +79,7 @@ struct BatchBenchProgress {
 };
 
 struct BatchBenchOptions {
-  FilterSpec spec;
+  FilterChain spec;
   LoadOptions load;
   std::string folder;              // for the report
   std::vector<int> worker_counts;  // empty: default_worker_counts()

@@ -48,22 +48,6 @@ BackendChoice choice_for(const BenchConfig& config, int strips) {
   return choice;
 }
 
-std::string format_number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
-std::string describe_filter(const FilterSpec& spec, int depth) {
-  std::string text(filter_kind_name(spec.kind));
-  if (spec.kind == FilterKind::pil_blur) return text;
-  if (spec.kind == FilterKind::gaussian) text += " sigma=" + format_number(spec.sigma);
-  text += " ksize=" + std::to_string(effective_kernel_size(spec, depth));
-  if (spec.kind != FilterKind::median)
-    text += " border=" + std::string(border_mode_name(spec.border));
-  return text;
-}
-
 std::vector<int> checked_worker_counts(std::vector<int> counts) {
   if (counts.empty()) counts = default_worker_counts(usable_cpu_count());
   for (const int count : counts) {
@@ -352,7 +336,7 @@ std::string compare_with_reference(const cv::Mat& reference, const cv::Mat& outp
          " y=" + std::to_string(first_y);
 }
 
-BenchContext make_bench_context(const FilterSpec& spec, int depth,
+BenchContext make_bench_context(const FilterChain& spec, int depth,
                                 const std::vector<int>& worker_counts, int repeat, int warmup) {
   BenchContext context;
   context.machine = describe_machine();

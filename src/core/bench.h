@@ -99,7 +99,7 @@ struct BenchContext {
   std::string onetbb_version;
   std::string build_type;  // "release" or "debug" (assertions on)
   BenchImage image;
-  FilterSpec spec;
+  FilterChain spec;
   std::string filter;  // e.g. "gaussian sigma=8 ksize=49 border=reflect101"
   std::vector<int> worker_counts;
   int repeat = 0;
@@ -119,7 +119,7 @@ struct BenchProgress {
 };
 
 struct BenchOptions {
-  FilterSpec spec;
+  FilterChain spec;
   std::vector<int> worker_counts;  // empty: default_worker_counts()
   int repeat = 0;                  // timed runs per configuration; 0: automatic
   int warmup = 1;                  // untimed runs per configuration after the cold one
@@ -156,7 +156,7 @@ inline constexpr const char* kBenchCorruptVariable = "PBLUR_BENCH_CORRUPT";
 // The machine, versions, filter and run counts of a benchmark, and how forking is kept safe; the
 // input and the order of runs are the caller's to fill in. Throws UsageError for a worker count
 // out of range.
-BenchContext make_bench_context(const FilterSpec& spec, int depth,
+BenchContext make_bench_context(const FilterChain& spec, int depth,
                                 const std::vector<int>& worker_counts, int repeat, int warmup);
 
 // numerator / denominator, 0 when the denominator is not positive.

@@ -19,7 +19,7 @@ cv::MatAllocator* FilterBackend::image_allocator() const {
   return processes_ ? processes_->image_allocator() : nullptr;
 }
 
-FilterResult FilterBackend::filter(const cv::Mat& image, const FilterSpec& spec) {
+FilterResult FilterBackend::filter(const cv::Mat& image, const FilterChain& spec) {
   switch (choice_.kind) {
     case BackendKind::processes:
       return processes_->filter(image, spec);

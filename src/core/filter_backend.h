@@ -29,7 +29,7 @@ class FilterBackend {
   // `runtime` is needed for the process backend only, and must outlive this.
   FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime);
 
-  FilterResult filter(const cv::Mat& image, const FilterSpec& spec);
+  FilterResult filter(const cv::Mat& image, const FilterChain& spec);
   // Where to decode images so that filter() copies none (see ProcessBackend).
   cv::MatAllocator* image_allocator() const;
   const BackendChoice& choice() const { return choice_; }

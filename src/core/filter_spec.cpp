@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -12,12 +13,33 @@
 namespace pblur {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, FilterKind>, 4> kFilterNames{{
+constexpr std::array<std::pair<std::string_view, FilterKind>, 19> kFilterNames{{
     {"gaussian", FilterKind::gaussian},
     {"box", FilterKind::box},
     {"median", FilterKind::median},
     {"pil-blur", FilterKind::pil_blur},
+    {"pil-contour", FilterKind::pil_contour},
+    {"pil-detail", FilterKind::pil_detail},
+    {"pil-edge-enhance", FilterKind::pil_edge_enhance},
+    {"pil-edge-enhance-more", FilterKind::pil_edge_enhance_more},
+    {"pil-emboss", FilterKind::pil_emboss},
+    {"pil-find-edges", FilterKind::pil_find_edges},
+    {"pil-sharpen", FilterKind::pil_sharpen},
+    {"pil-smooth", FilterKind::pil_smooth},
+    {"pil-smooth-more", FilterKind::pil_smooth_more},
+    {"pil-kernel", FilterKind::pil_kernel},
+    {"pil-median", FilterKind::pil_median},
+    {"pil-min", FilterKind::pil_min},
+    {"pil-max", FilterKind::pil_max},
+    {"pil-rank", FilterKind::pil_rank},
+    {"pil-mode", FilterKind::pil_mode},
 }};
+
+constexpr std::array<std::string_view, kFilterNames.size()> kFilterNameList = [] {
+  std::array<std::string_view, kFilterNames.size()> names{};
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = kFilterNames[i].first;
+  return names;
+}();
 
 constexpr std::array<std::pair<std::string_view, BorderMode>, 4> kBorderNames{{
     {"reflect101", BorderMode::reflect101},
@@ -44,18 +66,51 @@ void validate_gaussian(const FilterSpec& spec) {
   }
 }
 
-void validate_median(const FilterSpec& spec, int depth) {
+void validate_median(const FilterSpec& spec) {
   const int ksize = spec.ksize == 0 ? kDefaultKernelSize : spec.ksize;
   if (ksize < 3 || ksize % 2 == 0) {
     throw UsageError("median --ksize must be odd and at least 3, got " + std::to_string(ksize));
   }
-  if (depth == CV_16U && ksize > 5) {
-    throw UsageError("median on 16-bit images takes --ksize 3 or 5 only (OpenCV's limit), got " +
-                     std::to_string(ksize));
+}
+
+void validate_pil(const FilterSpec& spec) {
+  const std::string name(filter_kind_name(spec.kind));
+  if (spec.kind == FilterKind::pil_kernel) {
+    if (spec.size != 3 && spec.size != 5)
+      throw UsageError(name + " size must be 3 or 5, got " + std::to_string(spec.size));
+    if (spec.kernel_count != spec.size * spec.size)
+      throw UsageError(name + " size " + std::to_string(spec.size) + " needs " +
+                       std::to_string(spec.size * spec.size) + " kernel coefficients, got " +
+                       std::to_string(spec.kernel_count));
+    if (spec.scale == 0.0f || !std::isfinite(spec.scale))
+      throw UsageError(name + " scale must not be 0 (the kernel's sum, when scale is not given)");
+    return;
   }
+  if (spec.size < 1 || spec.size > kMaxKernelSize)
+    throw UsageError(name + " size must be between 1 and " + std::to_string(kMaxKernelSize));
+  if (spec.kind != FilterKind::pil_mode && spec.size % 2 == 0)
+    throw UsageError(name + " size must be odd, got " + std::to_string(spec.size));
+  if (spec.kind == FilterKind::pil_rank && (spec.rank < 0 || spec.rank >= spec.size * spec.size))
+    throw UsageError(name + " rank must be between 0 and " +
+                     std::to_string(spec.size * spec.size - 1) + " for size " +
+                     std::to_string(spec.size) + ", got " + std::to_string(spec.rank));
+}
+
+bool is_pil_builtin(FilterKind kind) {
+  return kind >= FilterKind::pil_blur && kind <= FilterKind::pil_smooth_more;
 }
 
 }  // namespace
+
+FilterChain::FilterChain(const FilterSpec& single) {
+  steps_[0] = single;
+}
+
+void FilterChain::append(const FilterSpec& next) {
+  if (length_ == kMaxChainLength)
+    throw UsageError("a chain holds at most " + std::to_string(kMaxChainLength) + " filters");
+  steps_[std::size_t(length_++)] = next;
+}
 
 std::optional<FilterKind> parse_filter_kind(std::string_view name) {
   for (const auto& [text, kind] : kFilterNames) {
@@ -76,6 +131,10 @@ std::string_view filter_kind_name(FilterKind kind) {
     if (k == kind) return text;
   }
   return "?";
+}
+
+std::span<const std::string_view> filter_kind_names() {
+  return kFilterNameList;
 }
 
 std::string_view border_mode_name(BorderMode mode) {
@@ -107,33 +166,61 @@ int effective_kernel_size(const FilterSpec& spec, int depth) {
     case FilterKind::median:
       return spec.ksize > 0 ? spec.ksize : kDefaultKernelSize;
     case FilterKind::pil_blur:
+    case FilterKind::pil_smooth_more:
       return 5;
+    case FilterKind::pil_kernel:
+    case FilterKind::pil_median:
+    case FilterKind::pil_min:
+    case FilterKind::pil_max:
+    case FilterKind::pil_rank:
+    case FilterKind::pil_mode:
+      return spec.size;
+    default:
+      return 3;
   }
-  return 1;
 }
 
 int filter_radius(const FilterSpec& spec, int depth) {
   return effective_kernel_size(spec, depth) / 2;
 }
 
+int filter_radius(const FilterChain& chain, int depth) {
+  int radius = 0;
+  for (const FilterSpec& spec : chain.filters()) radius += filter_radius(spec, depth);
+  return radius;
+}
+
 void validate(const FilterSpec& spec, int depth) {
   if (spec.ksize < 0 || spec.ksize > kMaxKernelSize) {
     throw UsageError("--ksize must be between 1 and " + std::to_string(kMaxKernelSize));
   }
-  switch (spec.kind) {
-    case FilterKind::gaussian:
-      validate_gaussian(spec);
-      break;
-    case FilterKind::median:
-      validate_median(spec, depth);
-      break;
-    case FilterKind::box:
-    case FilterKind::pil_blur:
-      break;
-  }
+  if (spec.kind == FilterKind::gaussian) validate_gaussian(spec);
+  if (spec.kind == FilterKind::median) validate_median(spec);
+  if (spec.kind >= FilterKind::pil_kernel) validate_pil(spec);
   if (depth != -1 && depth != CV_8U && depth != CV_16U) {
     throw UsageError("pblur filters 8-bit and 16-bit images only");
   }
+}
+
+void validate(const FilterChain& chain, int depth) {
+  for (const FilterSpec& spec : chain.filters()) validate(spec, depth);
+}
+
+std::string describe_filter(const FilterChain& chain, int depth) {
+  std::ostringstream text;
+  for (const FilterSpec& spec : chain.filters()) {
+    if (&spec != chain.filters().data()) text << " | ";
+    text << filter_kind_name(spec.kind);
+    if (is_pil_builtin(spec.kind)) continue;
+    if (spec.kind == FilterKind::gaussian) text << " sigma=" << spec.sigma;
+    if (spec.kind <= FilterKind::median) text << " ksize=" << effective_kernel_size(spec, depth);
+    if (spec.kind <= FilterKind::box) text << " border=" << border_mode_name(spec.border);
+    if (spec.kind >= FilterKind::pil_kernel) text << " size=" << spec.size;
+    if (spec.kind == FilterKind::pil_rank) text << " rank=" << spec.rank;
+    if (spec.kind == FilterKind::pil_kernel)
+      text << " scale=" << spec.scale << " offset=" << spec.offset;
+  }
+  return text.str();
 }
 
 }  // namespace pblur

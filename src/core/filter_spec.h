@@ -1,20 +1,66 @@
 #pragma once
 
+#include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 namespace pblur {
 
-enum class FilterKind : int { gaussian, box, median, pil_blur };
+enum class FilterKind : int {
+  gaussian,
+  box,
+  median,
+  pil_blur,
+  pil_contour,
+  pil_detail,
+  pil_edge_enhance,
+  pil_edge_enhance_more,
+  pil_emboss,
+  pil_find_edges,
+  pil_sharpen,
+  pil_smooth,
+  pil_smooth_more,
+  pil_kernel,
+  pil_median,
+  pil_min,
+  pil_max,
+  pil_rank,
+  pil_mode,
+};
 enum class BorderMode : int { reflect101, replicate, reflect, constant };
 
-// What to do to every pixel. Plain data: it travels to worker processes inside queue messages.
+inline constexpr int kMaxPilKernelCoefficients = 25;
+
+// One filter and its parameters. Plain data: it travels to worker processes inside queue messages.
 struct FilterSpec {
   FilterKind kind = FilterKind::gaussian;
   double sigma = 2.0;
   int ksize = 0;  // 0: the filter's default (gaussian: from sigma; box, median: 5)
   BorderMode border = BorderMode::reflect101;
+  int size = 3;        // pil-kernel (3 or 5), pil rank and mode filters: the window's side
+  int rank = 0;        // pil-rank: 0 is the window's smallest value
+  float scale = 1.0f;  // pil-kernel: the divisor (Pillow's default, the kernel's sum, is set)
+  float offset = 0.0f;
+  int kernel_count = 0;
+  std::array<float, kMaxPilKernelCoefficients> kernel{};  // pil-kernel, row by row
+};
+
+inline constexpr int kMaxChainLength = 8;
+
+// Filters applied one after another, in one pass of the strips. Plain data, like FilterSpec.
+class FilterChain {
+ public:
+  FilterChain() = default;                // the default filter alone
+  FilterChain(const FilterSpec& single);  // NOLINT: one filter is a chain of one
+  void append(const FilterSpec& next);    // throws UsageError past kMaxChainLength
+  std::span<const FilterSpec> filters() const { return {steps_.data(), std::size_t(length_)}; }
+  const FilterSpec& front() const { return steps_[0]; }
+
+ private:
+  std::array<FilterSpec, kMaxChainLength> steps_{};
+  int length_ = 1;
 };
 
 inline constexpr int kDefaultKernelSize = 5;
@@ -25,6 +71,8 @@ std::optional<FilterKind> parse_filter_kind(std::string_view name);
 std::optional<BorderMode> parse_border_mode(std::string_view name);
 std::string_view filter_kind_name(FilterKind kind);
 std::string_view border_mode_name(BorderMode mode);
+// Every filter name, in the order --help lists them.
+std::span<const std::string_view> filter_kind_names();
 
 // The OpenCV border constant for `mode`.
 int opencv_border(BorderMode mode);
@@ -34,8 +82,14 @@ int effective_kernel_size(const FilterSpec& spec, int depth);
 
 // Rows above and below a strip that the filter reads: the strip's context.
 int filter_radius(const FilterSpec& spec, int depth);
+// The chain's: the sum of its filters' radii.
+int filter_radius(const FilterChain& chain, int depth);
 
 // Throws UsageError if `spec` cannot run on images of OpenCV depth `depth` (-1: any depth).
 void validate(const FilterSpec& spec, int depth = -1);
+void validate(const FilterChain& chain, int depth = -1);
+
+// One line for reports: the filters and the parameters they use, "gaussian sigma=2 ksize=13 ...".
+std::string describe_filter(const FilterChain& chain, int depth);
 
 }  // namespace pblur

@@ -28,7 +28,7 @@ struct StripTask {
   std::int32_t type;
   std::int32_t unused;
   Strip strip;
-  FilterSpec spec;
+  FilterChain spec;
 };
 
 struct StripReport {
@@ -92,7 +92,7 @@ void single_threaded_worker() {
 }
 
 StripTask describe(const cv::Mat& image, const cv::Mat* output, const Strip& strip,
-                   const FilterSpec& spec) {
+                   const FilterChain& spec) {
   StripTask task{};
   task.source = output ? reinterpret_cast<std::uint64_t>(image.data) : 0;
   task.target = output ? reinterpret_cast<std::uint64_t>(output->data) : 0;
@@ -106,7 +106,7 @@ StripTask describe(const cv::Mat& image, const cv::Mat* output, const Strip& str
 }
 
 std::vector<StripTask> describe_all(const cv::Mat& image, const cv::Mat* output,
-                                    const StripPlan& plan, const FilterSpec& spec) {
+                                    const StripPlan& plan, const FilterChain& spec) {
   std::vector<StripTask> tasks;
   for (const Strip& strip : plan) tasks.push_back(describe(image, output, strip, spec));
   return tasks;
@@ -123,7 +123,7 @@ void note_peak(FilterResult& result, std::span<const std::byte> report_bytes) {
       std::max(result.workers_peak_rss_kb, static_cast<long>(report.peak_rss_kb));
 }
 
-StripPlan plan_for(const cv::Mat& image, const FilterSpec& spec, int strips, int workers) {
+StripPlan plan_for(const cv::Mat& image, const FilterChain& spec, int strips, int workers) {
   return StripPlan(image.rows, strips > 0 ? strips : workers, filter_radius(spec, image.depth()));
 }
 
@@ -170,13 +170,13 @@ void ProcessBackend::ensure_pool(std::size_t task_bytes, std::size_t result_byte
   times.start_workers = Clock::now() - start;
 }
 
-FilterResult ProcessBackend::filter(const cv::Mat& image, const FilterSpec& spec) {
+FilterResult ProcessBackend::filter(const cv::Mat& image, const FilterChain& spec) {
   validate(spec, image.depth());
   if (options_.transport == Transport::shared) return filter_shared(image, spec);
   return filter_copied(image, spec);
 }
 
-FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterSpec& spec) {
+FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterChain& spec) {
   FilterResult result;
   ensure_pool(sizeof(StripTask), sizeof(StripReport) + 64, result.times);
   const auto send_start = Clock::now();
@@ -212,7 +212,7 @@ FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterSpe
   return result;
 }
 
-FilterResult ProcessBackend::filter_copied(const cv::Mat& image, const FilterSpec& spec) {
+FilterResult ProcessBackend::filter_copied(const cv::Mat& image, const FilterChain& spec) {
   FilterResult result;
   const cv::Mat source = image.isContinuous() ? image : image.clone();
   const StripPlan plan = plan_for(source, spec, options_.strips, options_.workers);

@@ -35,12 +35,12 @@ class ProcessBackend {
   cv::MatAllocator* image_allocator() const;
 
   // Throws ProcessingError if a strip cannot be done (say, it kept killing its workers).
-  FilterResult filter(const cv::Mat& image, const FilterSpec& spec);
+  FilterResult filter(const cv::Mat& image, const FilterChain& spec);
 
  private:
   void ensure_pool(std::size_t task_bytes, std::size_t result_bytes, PhaseTimes& times);
-  FilterResult filter_shared(const cv::Mat& image, const FilterSpec& spec);
-  FilterResult filter_copied(const cv::Mat& image, const FilterSpec& spec);
+  FilterResult filter_shared(const cv::Mat& image, const FilterChain& spec);
+  FilterResult filter_copied(const cv::Mat& image, const FilterChain& spec);
 
   ProcessRuntime& runtime_;
   ProcessBackendOptions options_;
