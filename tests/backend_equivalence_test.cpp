@@ -53,6 +53,14 @@ FilterSpec pil(FilterKind kind, int size = 3, int rank = 0) {
   return spec;
 }
 
+FilterSpec pil_radius(FilterKind kind, float radius) {
+  FilterSpec spec = pil(kind);
+  spec.radius = radius;
+  spec.percent = 170;
+  spec.threshold = 2;
+  return spec;
+}
+
 FilterSpec pil_kernel_5x5() {
   FilterSpec spec = pil(FilterKind::pil_kernel, 5);
   spec.kernel_count = 25;
@@ -92,11 +100,17 @@ std::vector<FilterChain> all_filters() {
   specs.push_back(pil(FilterKind::pil_min));
   specs.push_back(pil(FilterKind::pil_max, 5));
   specs.push_back(pil(FilterKind::pil_mode, 4));
+  specs.push_back(pil_radius(FilterKind::pil_gaussian, 1.6f));
+  specs.push_back(pil_radius(FilterKind::pil_gaussian, 9.0f));  // context past the small shapes
+  specs.push_back(pil_radius(FilterKind::pil_box, 2.5f));
+  specs.push_back(pil_radius(FilterKind::pil_unsharp, 3.0f));
   // Chains: more context than thin strips have rows, image edges inside the context.
   specs.push_back(chain_of({make(FilterKind::gaussian, 1.5, 0), pil(FilterKind::pil_sharpen),
                             make(FilterKind::median, 0, 5)}));
   specs.push_back(chain_of({pil(FilterKind::pil_blur), make(FilterKind::box, 0, 4),
                             pil(FilterKind::pil_mode, 3), pil(FilterKind::pil_emboss)}));
+  specs.push_back(chain_of({pil_radius(FilterKind::pil_unsharp, 2.0f), pil(FilterKind::pil_max),
+                            pil_radius(FilterKind::pil_box, 0.5f)}));
   return specs;
 }
 

@@ -51,6 +51,21 @@ TEST(FilterSpec, ChainRadiusIsTheSumOfItsFiltersRadii) {
   EXPECT_EQ(describe_filter(chain, CV_8U), "pil-blur | pil-rank size=7 rank=0");
 }
 
+// Pillow's GaussianBlur(2) is 3 box passes of radius 1.375: each reads 2 rows each side.
+TEST(FilterSpec, PillowBoxBlursReachTheirPassesTimesTheWholeRadiusPlusOne) {
+  FilterSpec spec;
+  spec.kind = FilterKind::pil_gaussian;
+  spec.radius = 2;
+  EXPECT_EQ(filter_radius(spec, CV_8U), 6);
+  spec.kind = FilterKind::pil_unsharp;
+  EXPECT_EQ(filter_radius(spec, CV_16U), 6);
+  spec.kind = FilterKind::pil_box;
+  spec.radius = 2.5f;
+  EXPECT_EQ(filter_radius(spec, CV_8U), 3);
+  spec.radius = 0;
+  EXPECT_EQ(filter_radius(spec, CV_8U), 0);
+}
+
 TEST(FilterSpec, GaussianNeedsSigmaOrOddKernel) {
   FilterSpec spec;
   spec.sigma = 0;

@@ -50,6 +50,11 @@ def pillow_filter(text):
         "pil-max": lambda: ImageFilter.MaxFilter(size),
         "pil-mode": lambda: ImageFilter.ModeFilter(size),
         "pil-rank": lambda: ImageFilter.RankFilter(size, int(keys["rank"])),
+        "pil-gaussian": lambda: ImageFilter.GaussianBlur(number(keys.get("radius", 2))),
+        "pil-box": lambda: ImageFilter.BoxBlur(number(keys["radius"])),
+        "pil-unsharp": lambda: ImageFilter.UnsharpMask(
+            number(keys.get("radius", 2)), int(keys.get("percent", 150)),
+            int(keys.get("threshold", 3))),
     }
     if name not in makers:
         raise InputError(f"no Pillow filter for '{text}'")

@@ -9,11 +9,12 @@
 #include <opencv2/core.hpp>
 
 #include "core/errors.h"
+#include "core/filters/pil_box_blur.h"
 
 namespace pblur {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, FilterKind>, 19> kFilterNames{{
+constexpr std::array<std::pair<std::string_view, FilterKind>, 22> kFilterNames{{
     {"gaussian", FilterKind::gaussian},
     {"box", FilterKind::box},
     {"median", FilterKind::median},
@@ -33,6 +34,9 @@ constexpr std::array<std::pair<std::string_view, FilterKind>, 19> kFilterNames{{
     {"pil-max", FilterKind::pil_max},
     {"pil-rank", FilterKind::pil_rank},
     {"pil-mode", FilterKind::pil_mode},
+    {"pil-gaussian", FilterKind::pil_gaussian},
+    {"pil-box", FilterKind::pil_box},
+    {"pil-unsharp", FilterKind::pil_unsharp},
 }};
 
 constexpr std::array<std::string_view, kFilterNames.size()> kFilterNameList = [] {
@@ -98,6 +102,14 @@ void validate_pil(const FilterSpec& spec) {
 
 bool is_pil_builtin(FilterKind kind) {
   return kind >= FilterKind::pil_blur && kind <= FilterKind::pil_smooth_more;
+}
+
+bool is_pil_sized(FilterKind kind) {
+  return kind >= FilterKind::pil_kernel && kind <= FilterKind::pil_mode;
+}
+
+bool is_pil_box_blur(FilterKind kind) {
+  return kind >= FilterKind::pil_gaussian && kind <= FilterKind::pil_unsharp;
 }
 
 }  // namespace
@@ -181,7 +193,16 @@ int effective_kernel_size(const FilterSpec& spec, int depth) {
 }
 
 int filter_radius(const FilterSpec& spec, int depth) {
-  return effective_kernel_size(spec, depth) / 2;
+  switch (spec.kind) {
+    case FilterKind::pil_gaussian:
+    case FilterKind::pil_unsharp:
+      return pil_box_blur_reach(pil_gaussian_box_radius(spec.radius, kPilGaussianPasses),
+                                kPilGaussianPasses);
+    case FilterKind::pil_box:
+      return pil_box_blur_reach(spec.radius, 1);
+    default:
+      return effective_kernel_size(spec, depth) / 2;
+  }
 }
 
 int filter_radius(const FilterChain& chain, int depth) {
@@ -196,7 +217,10 @@ void validate(const FilterSpec& spec, int depth) {
   }
   if (spec.kind == FilterKind::gaussian) validate_gaussian(spec);
   if (spec.kind == FilterKind::median) validate_median(spec);
-  if (spec.kind >= FilterKind::pil_kernel) validate_pil(spec);
+  if (is_pil_sized(spec.kind)) validate_pil(spec);
+  if (is_pil_box_blur(spec.kind) && !(spec.radius >= 0 && spec.radius <= kMaxPilRadius))
+    throw UsageError(std::string(filter_kind_name(spec.kind)) + " radius must be between 0 and " +
+                     std::to_string(int(kMaxPilRadius)));
   if (depth != -1 && depth != CV_8U && depth != CV_16U) {
     throw UsageError("pblur filters 8-bit and 16-bit images only");
   }
@@ -215,7 +239,10 @@ std::string describe_filter(const FilterChain& chain, int depth) {
     if (spec.kind == FilterKind::gaussian) text << " sigma=" << spec.sigma;
     if (spec.kind <= FilterKind::median) text << " ksize=" << effective_kernel_size(spec, depth);
     if (spec.kind <= FilterKind::box) text << " border=" << border_mode_name(spec.border);
-    if (spec.kind >= FilterKind::pil_kernel) text << " size=" << spec.size;
+    if (is_pil_sized(spec.kind)) text << " size=" << spec.size;
+    if (is_pil_box_blur(spec.kind)) text << " radius=" << spec.radius;
+    if (spec.kind == FilterKind::pil_unsharp)
+      text << " percent=" << spec.percent << " threshold=" << spec.threshold;
     if (spec.kind == FilterKind::pil_rank) text << " rank=" << spec.rank;
     if (spec.kind == FilterKind::pil_kernel)
       text << " scale=" << spec.scale << " offset=" << spec.offset;

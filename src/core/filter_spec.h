@@ -28,6 +28,9 @@ enum class FilterKind : int {
   pil_max,
   pil_rank,
   pil_mode,
+  pil_gaussian,
+  pil_box,
+  pil_unsharp,
 };
 enum class BorderMode : int { reflect101, replicate, reflect, constant };
 
@@ -45,6 +48,9 @@ struct FilterSpec {
   float offset = 0.0f;
   int kernel_count = 0;
   std::array<float, kMaxPilKernelCoefficients> kernel{};  // pil-kernel, row by row
+  float radius = 2.0f;  // pil-gaussian, pil-box, pil-unsharp: Pillow's radius (a C float there)
+  int percent = 150;    // pil-unsharp
+  int threshold = 3;    // pil-unsharp
 };
 
 inline constexpr int kMaxChainLength = 8;
@@ -66,6 +72,7 @@ class FilterChain {
 inline constexpr int kDefaultKernelSize = 5;
 inline constexpr double kMaxSigma = 500.0;
 inline constexpr int kMaxKernelSize = 2001;
+inline constexpr float kMaxPilRadius = 1000.0f;
 
 std::optional<FilterKind> parse_filter_kind(std::string_view name);
 std::optional<BorderMode> parse_border_mode(std::string_view name);

@@ -4,6 +4,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/filters/pil_box_blur.h"
 #include "core/filters/pil_kernels.h"
 #include "core/filters/rank_filter.h"
 #include "core/pil_blur.h"
@@ -49,6 +50,15 @@ void apply_whole(const FilterSpec& spec, const cv::Mat& src, cv::Mat& dst) {
       break;
     case FilterKind::median:
       median(src, dst, ksize);
+      break;
+    case FilterKind::pil_gaussian:
+      pil_gaussian_blur(src, dst, spec.radius);
+      break;
+    case FilterKind::pil_box:
+      pil_box_blur(src, dst, spec.radius, 1);
+      break;
+    case FilterKind::pil_unsharp:
+      pil_unsharp_mask(src, dst, spec.radius, spec.percent, spec.threshold);
       break;
     default:
       pil_rank(spec, src, dst);

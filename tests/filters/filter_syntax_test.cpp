@@ -48,6 +48,22 @@ TEST(FilterSyntax, KernelScaleDefaultsToTheSumAndSizeToTheCount) {
   EXPECT_EQ(five.scale, 2.0f);
 }
 
+TEST(FilterSyntax, PillowBlursTakePillowsDefaults) {
+  EXPECT_EQ(parse_filter("pil-gaussian").radius, 2.0f);
+  const FilterSpec unsharp = parse_filter("pil-unsharp");
+  EXPECT_EQ(unsharp.radius, 2.0f);
+  EXPECT_EQ(unsharp.percent, 150);
+  EXPECT_EQ(unsharp.threshold, 3);
+  const FilterSpec given = parse_filter("pil-unsharp:radius=0.5,percent=-20,threshold=9");
+  EXPECT_EQ(given.radius, 0.5f);
+  EXPECT_EQ(given.percent, -20);
+  EXPECT_EQ(given.threshold, 9);
+  EXPECT_EQ(parse_filter("pil-box:radius=7.25").radius, 7.25f);
+  EXPECT_EQ(error_of("pil-box").problem, Problem::missing_key);  // BoxBlur has no default
+  EXPECT_EQ(error_of("pil-gaussian:radius=-1").expected, "a number from 0 to 1000");
+  EXPECT_EQ(error_of("pil-unsharp:percent=1.5").expected, "an integer from -10000 to 10000");
+}
+
 TEST(FilterSyntax, UnknownNamesComeWithTheClosestValidOne) {
   const auto unknown = error_of("pil-sharpn");
   EXPECT_EQ(unknown.problem, Problem::unknown_filter);

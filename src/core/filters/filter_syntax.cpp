@@ -21,6 +21,8 @@ constexpr std::array kMedianKeys{"ksize"sv};
 constexpr std::array kPilKernelKeys{"size"sv, "kernel"sv, "scale"sv, "offset"sv};
 constexpr std::array kPilRankKeys{"size"sv, "rank"sv};
 constexpr std::array kPilSizeKeys{"size"sv};
+constexpr std::array kPilRadiusKeys{"radius"sv};
+constexpr std::array kPilUnsharpKeys{"radius"sv, "percent"sv, "threshold"sv};
 
 std::string_view trimmed(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
@@ -144,6 +146,11 @@ std::span<const std::string_view> filter_keys(FilterKind kind) {
     case FilterKind::pil_max:
     case FilterKind::pil_mode:
       return kPilSizeKeys;
+    case FilterKind::pil_gaussian:
+    case FilterKind::pil_box:
+      return kPilRadiusKeys;
+    case FilterKind::pil_unsharp:
+      return kPilUnsharpKeys;
     default:
       return {};
   }
@@ -176,6 +183,9 @@ void set_filter_key(FilterSpec& spec, std::string_view key, std::string_view val
   if (key == "rank")
     spec.rank = integer_value(spec, key, value, 0, kMaxKernelSize * kMaxKernelSize);
   if (key == "kernel") set_kernel(spec, value);
+  if (key == "radius") spec.radius = float(real_value(spec, key, value, 0, kMaxPilRadius));
+  if (key == "percent") spec.percent = integer_value(spec, key, value, -10000, 10000);
+  if (key == "threshold") spec.threshold = integer_value(spec, key, value, 0, 65535);
   if (key == "offset") spec.offset = float(real_value(spec, key, value, -1e6, 1e6));
   if (key == "scale") {
     spec.scale = float(real_value(spec, key, value, -1e6, 1e6));
@@ -198,7 +208,7 @@ FilterSpec parse_filter(std::string_view text) {
   }
   FilterSpec spec;
   spec.kind = *kind;
-  bool size_given = false, scale_given = false, rank_given = false;
+  bool size_given = false, scale_given = false, rank_given = false, radius_given = false;
   std::string_view rest = colon < text.size() ? text.substr(colon + 1) : std::string_view();
   while (!rest.empty()) {
     const std::size_t comma = std::min(rest.find(','), rest.size());
@@ -210,11 +220,14 @@ FilterSpec parse_filter(std::string_view text) {
     size_given |= key == "size";
     scale_given |= key == "scale";
     rank_given |= key == "rank";
+    radius_given |= key == "radius";
     rest = comma < rest.size() ? rest.substr(comma + 1) : std::string_view();
   }
   if (spec.kind == FilterKind::pil_kernel) settle_pil_kernel(spec, size_given, scale_given);
   if (spec.kind == FilterKind::pil_rank && !rank_given)
     throw FilterSyntaxError(Problem::missing_key, "pil-rank", "rank", "", "", "");
+  if (spec.kind == FilterKind::pil_box && !radius_given)  // Pillow's BoxBlur has no default
+    throw FilterSyntaxError(Problem::missing_key, "pil-box", "radius", "", "", "");
   return spec;
 }
 
