@@ -61,6 +61,52 @@ FilterSpec pil_radius(FilterKind kind, float radius) {
   return spec;
 }
 
+FilterSpec opencv(FilterKind kind, int size = 3, int iterations = 1,
+                  MorphShape shape = MorphShape::rect) {
+  FilterSpec spec = pil(kind, size);
+  spec.iterations = iterations;
+  spec.shape = shape;
+  return spec;
+}
+
+FilterSpec unsharp() {
+  FilterSpec spec = opencv(FilterKind::unsharp);
+  spec.sigma = 1.5;
+  spec.amount = 1.5;
+  spec.threshold = 3;
+  return spec;
+}
+
+FilterSpec bilateral() {
+  FilterSpec spec = opencv(FilterKind::bilateral);
+  spec.diameter = 5;
+  spec.sigma_color = 40;
+  spec.sigma_space = 3;
+  return spec;
+}
+
+// An off-centre, lopsided kernel from a file's values: rows x cols, anchored at (x, y).
+FilterSpec file_kernel(int rows, int cols, int anchor_x, int anchor_y) {
+  FilterSpec spec = opencv(FilterKind::kernel);
+  spec.kernel_count = rows * cols;
+  spec.kernel_cols = cols;
+  for (int i = 0; i < rows * cols; ++i) spec.kernel[std::size_t(i)] = float((i * 5) % 7) - 2.25f;
+  spec.anchor_x = anchor_x;
+  spec.anchor_y = anchor_y;
+  spec.scale = 0.125f;
+  spec.offset = 40;
+  return spec;
+}
+
+FilterSpec derivative(FilterKind kind, int ksize, float scale,
+                      BorderMode border = BorderMode::reflect101) {
+  FilterSpec spec = opencv(kind);
+  spec.ksize = ksize;
+  spec.scale = scale;
+  spec.border = border;
+  return spec;
+}
+
 FilterSpec pil_kernel_5x5() {
   FilterSpec spec = pil(FilterKind::pil_kernel, 5);
   spec.kernel_count = 25;
@@ -104,11 +150,30 @@ std::vector<FilterChain> all_filters() {
   specs.push_back(pil_radius(FilterKind::pil_gaussian, 9.0f));  // context past the small shapes
   specs.push_back(pil_radius(FilterKind::pil_box, 2.5f));
   specs.push_back(pil_radius(FilterKind::pil_unsharp, 3.0f));
+  specs.push_back(unsharp());
+  specs.push_back(bilateral());  // 8-bit only
+  specs.push_back(file_kernel(3, 5, 1, 0));
+  specs.push_back(file_kernel(7, 7, -1, -1));  // the largest: still filter2D's direct path
+  specs.push_back(opencv(FilterKind::erode, 3, 2));
+  specs.push_back(opencv(FilterKind::dilate, 4, 1, MorphShape::ellipse));
+  specs.push_back(opencv(FilterKind::open, 5, 2, MorphShape::ellipse));  // reach 2 x 2 x 2
+  specs.push_back(opencv(FilterKind::close, 3, 3, MorphShape::cross));
+  specs.push_back(opencv(FilterKind::gradient, 3, 1, MorphShape::cross));
+  specs.push_back(opencv(FilterKind::tophat, 5));
+  specs.push_back(opencv(FilterKind::blackhat, 3, 2));
+  specs.push_back(derivative(FilterKind::sobel, 5, 0.25f));
+  specs.push_back(derivative(FilterKind::sobel, 0, 1.0f, BorderMode::replicate));
+  specs.push_back(derivative(FilterKind::scharr, 0, 0.5f));
+  specs.push_back(derivative(FilterKind::laplacian, 3, 1.0f, BorderMode::reflect));
+  specs.push_back(opencv(FilterKind::min, 4));
+  specs.push_back(opencv(FilterKind::max, 5));
   // Chains: more context than thin strips have rows, image edges inside the context.
   specs.push_back(chain_of({make(FilterKind::gaussian, 1.5, 0), pil(FilterKind::pil_sharpen),
                             make(FilterKind::median, 0, 5)}));
   specs.push_back(chain_of({pil(FilterKind::pil_blur), make(FilterKind::box, 0, 4),
                             pil(FilterKind::pil_mode, 3), pil(FilterKind::pil_emboss)}));
+  specs.push_back(chain_of({unsharp(), opencv(FilterKind::open, 3, 2), file_kernel(3, 5, 1, 0),
+                            derivative(FilterKind::sobel, 3, 0.5f)}));
   specs.push_back(chain_of({pil_radius(FilterKind::pil_unsharp, 2.0f), pil(FilterKind::pil_max),
                             pil_radius(FilterKind::pil_box, 0.5f)}));
   return specs;

@@ -1,5 +1,6 @@
 #include "core/filter_spec.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <sstream>
@@ -14,7 +15,7 @@
 namespace pblur {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, FilterKind>, 22> kFilterNames{{
+constexpr std::array<std::pair<std::string_view, FilterKind>, 37> kFilterNames{{
     {"gaussian", FilterKind::gaussian},
     {"box", FilterKind::box},
     {"median", FilterKind::median},
@@ -37,6 +38,21 @@ constexpr std::array<std::pair<std::string_view, FilterKind>, 22> kFilterNames{{
     {"pil-gaussian", FilterKind::pil_gaussian},
     {"pil-box", FilterKind::pil_box},
     {"pil-unsharp", FilterKind::pil_unsharp},
+    {"unsharp", FilterKind::unsharp},
+    {"bilateral", FilterKind::bilateral},
+    {"kernel", FilterKind::kernel},
+    {"erode", FilterKind::erode},
+    {"dilate", FilterKind::dilate},
+    {"open", FilterKind::open},
+    {"close", FilterKind::close},
+    {"gradient", FilterKind::gradient},
+    {"tophat", FilterKind::tophat},
+    {"blackhat", FilterKind::blackhat},
+    {"sobel", FilterKind::sobel},
+    {"scharr", FilterKind::scharr},
+    {"laplacian", FilterKind::laplacian},
+    {"min", FilterKind::min},
+    {"max", FilterKind::max},
 }};
 
 constexpr std::array<std::string_view, kFilterNames.size()> kFilterNameList = [] {
@@ -50,6 +66,12 @@ constexpr std::array<std::pair<std::string_view, BorderMode>, 4> kBorderNames{{
     {"replicate", BorderMode::replicate},
     {"reflect", BorderMode::reflect},
     {"constant", BorderMode::constant},
+}};
+
+constexpr std::array<std::pair<std::string_view, MorphShape>, 3> kShapeNames{{
+    {"rect", MorphShape::rect},
+    {"ellipse", MorphShape::ellipse},
+    {"cross", MorphShape::cross},
 }};
 
 // cv::GaussianBlur's own rule for a kernel size derived from sigma.
@@ -100,6 +122,38 @@ void validate_pil(const FilterSpec& spec) {
                      std::to_string(spec.size) + ", got " + std::to_string(spec.rank));
 }
 
+void validate_derivative(const FilterSpec& spec) {
+  const std::string name(filter_kind_name(spec.kind));
+  if (spec.ksize != 0 && (spec.ksize % 2 == 0 || spec.ksize > 7))
+    throw UsageError(name + " ksize must be 1, 3, 5 or 7, got " + std::to_string(spec.ksize));
+}
+
+void validate_kernel(const FilterSpec& spec) {
+  const int rows = spec.kernel_cols == 0 ? 0 : spec.kernel_count / spec.kernel_cols;
+  if (spec.kernel_count == 0) throw UsageError("kernel needs file=PATH");
+  if (spec.anchor_x >= spec.kernel_cols || spec.anchor_y >= rows)
+    throw UsageError("kernel anchor " + std::to_string(spec.anchor_x) + " " +
+                     std::to_string(spec.anchor_y) + " lies outside the " +
+                     std::to_string(spec.kernel_cols) + "x" + std::to_string(rows) + " kernel");
+}
+
+// Rows above and below that a morphology filter reads: each erosion or dilation reads size / 2.
+int morphology_reach(const FilterSpec& spec) {
+  const bool twice = spec.kind == FilterKind::open || spec.kind == FilterKind::close ||
+                     spec.kind == FilterKind::tophat || spec.kind == FilterKind::blackhat;
+  return (twice ? 2 : 1) * spec.iterations * (spec.size / 2);
+}
+
+int kernel_reach(const FilterSpec& spec) {
+  const int rows = spec.kernel_count / std::max(1, spec.kernel_cols);
+  const int anchor = spec.anchor_y < 0 ? rows / 2 : spec.anchor_y;
+  return std::max(anchor, rows - 1 - anchor);
+}
+
+int bilateral_reach(const FilterSpec& spec) {
+  return std::max(spec.diameter / 2, 1);  // cv::bilateralFilter's radius for d > 0
+}
+
 bool is_pil_builtin(FilterKind kind) {
   return kind >= FilterKind::pil_blur && kind <= FilterKind::pil_smooth_more;
 }
@@ -110,6 +164,28 @@ bool is_pil_sized(FilterKind kind) {
 
 bool is_pil_box_blur(FilterKind kind) {
   return kind >= FilterKind::pil_gaussian && kind <= FilterKind::pil_unsharp;
+}
+
+void describe_opencv_keys(const FilterSpec& spec, int depth, std::ostream& text) {
+  if (spec.kind == FilterKind::unsharp)
+    text << " sigma=" << spec.sigma << " amount=" << spec.amount << " threshold=" << spec.threshold;
+  if (spec.kind == FilterKind::bilateral)
+    text << " d=" << spec.diameter << " sigma_color=" << spec.sigma_color
+         << " sigma_space=" << spec.sigma_space;
+  if (spec.kind == FilterKind::kernel)
+    text << " matrix=" << spec.kernel_cols << "x" << spec.kernel_count / spec.kernel_cols
+         << " anchor=" << spec.anchor_x << "," << spec.anchor_y << " scale=" << spec.scale
+         << " delta=" << spec.offset;
+  if (is_morphology(spec.kind))
+    text << " size=" << spec.size << " shape=" << morph_shape_name(spec.shape)
+         << " iterations=" << spec.iterations;
+  if (spec.kind == FilterKind::min || spec.kind == FilterKind::max) text << " size=" << spec.size;
+  if (is_derivative(spec.kind)) {
+    if (spec.kind != FilterKind::scharr) text << " ksize=" << effective_kernel_size(spec, depth);
+    text << " scale=" << spec.scale;
+  }
+  if (is_derivative(spec.kind) || spec.kind == FilterKind::kernel)
+    text << " border=" << border_mode_name(spec.border);
 }
 
 }  // namespace
@@ -136,6 +212,28 @@ std::optional<BorderMode> parse_border_mode(std::string_view name) {
     if (text == name) return mode;
   }
   return std::nullopt;
+}
+
+std::optional<MorphShape> parse_morph_shape(std::string_view name) {
+  for (const auto& [text, shape] : kShapeNames) {
+    if (text == name) return shape;
+  }
+  return std::nullopt;
+}
+
+std::string_view morph_shape_name(MorphShape shape) {
+  for (const auto& [text, s] : kShapeNames) {
+    if (s == shape) return text;
+  }
+  return "?";
+}
+
+bool is_morphology(FilterKind kind) {
+  return kind >= FilterKind::erode && kind <= FilterKind::blackhat;
+}
+
+bool is_derivative(FilterKind kind) {
+  return kind >= FilterKind::sobel && kind <= FilterKind::laplacian;
 }
 
 std::string_view filter_kind_name(FilterKind kind) {
@@ -186,7 +284,15 @@ int effective_kernel_size(const FilterSpec& spec, int depth) {
     case FilterKind::pil_max:
     case FilterKind::pil_rank:
     case FilterKind::pil_mode:
+    case FilterKind::min:
+    case FilterKind::max:
       return spec.size;
+    case FilterKind::unsharp:
+      return gaussian_kernel_size_from_sigma(spec.sigma, depth);
+    case FilterKind::sobel:
+      return spec.ksize > 0 ? spec.ksize : 3;
+    case FilterKind::laplacian:
+      return spec.ksize > 0 ? spec.ksize : 1;
     default:
       return 3;
   }
@@ -200,7 +306,15 @@ int filter_radius(const FilterSpec& spec, int depth) {
                                 kPilGaussianPasses);
     case FilterKind::pil_box:
       return pil_box_blur_reach(spec.radius, 1);
+    case FilterKind::bilateral:
+      return bilateral_reach(spec);
+    case FilterKind::kernel:
+      return kernel_reach(spec);
+    case FilterKind::sobel:
+    case FilterKind::laplacian:
+      return std::max(1, effective_kernel_size(spec, depth) / 2);  // ksize 1: 3 taps
     default:
+      if (is_morphology(spec.kind)) return morphology_reach(spec);
       return effective_kernel_size(spec, depth) / 2;
   }
 }
@@ -221,6 +335,14 @@ void validate(const FilterSpec& spec, int depth) {
   if (is_pil_box_blur(spec.kind) && !(spec.radius >= 0 && spec.radius <= kMaxPilRadius))
     throw UsageError(std::string(filter_kind_name(spec.kind)) + " radius must be between 0 and " +
                      std::to_string(int(kMaxPilRadius)));
+  if (is_derivative(spec.kind)) validate_derivative(spec);
+  if (spec.kind == FilterKind::kernel) validate_kernel(spec);
+  if (spec.kind == FilterKind::unsharp && !(spec.sigma > 0))
+    throw UsageError("unsharp sigma must be above 0");
+  if (spec.kind == FilterKind::bilateral && depth != -1 && depth != CV_8U)
+    throw UsageError(
+        "bilateral filters 8-bit images only (OpenCV's 16-bit bilateral depends on "
+        "the whole image's range, so strips could not be exact)");
   if (depth != -1 && depth != CV_8U && depth != CV_16U) {
     throw UsageError("pblur filters 8-bit and 16-bit images only");
   }
@@ -243,6 +365,7 @@ std::string describe_filter(const FilterChain& chain, int depth) {
     if (is_pil_box_blur(spec.kind)) text << " radius=" << spec.radius;
     if (spec.kind == FilterKind::pil_unsharp)
       text << " percent=" << spec.percent << " threshold=" << spec.threshold;
+    describe_opencv_keys(spec, depth, text);
     if (spec.kind == FilterKind::pil_rank) text << " rank=" << spec.rank;
     if (spec.kind == FilterKind::pil_kernel)
       text << " scale=" << spec.scale << " offset=" << spec.offset;

@@ -4,6 +4,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/filters/opencv_filters.h"
 #include "core/filters/pil_box_blur.h"
 #include "core/filters/pil_kernels.h"
 #include "core/filters/rank_filter.h"
@@ -58,10 +59,14 @@ void apply_whole(const FilterSpec& spec, const cv::Mat& src, cv::Mat& dst) {
       pil_box_blur(src, dst, spec.radius, 1);
       break;
     case FilterKind::pil_unsharp:
-      pil_unsharp_mask(src, dst, spec.radius, spec.percent, spec.threshold);
+      pil_unsharp_mask(src, dst, spec.radius, spec.percent, int(spec.threshold));
       break;
     default:
-      pil_rank(spec, src, dst);
+      if (is_opencv_filter(spec.kind)) {
+        apply_opencv_filter(spec, src, dst);
+      } else {
+        pil_rank(spec, src, dst);
+      }
       break;
   }
 }

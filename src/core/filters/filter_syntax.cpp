@@ -9,6 +9,8 @@
 #include <sstream>
 #include <vector>
 
+#include "core/filters/kernel_file.h"
+
 namespace pblur {
 namespace {
 
@@ -23,6 +25,13 @@ constexpr std::array kPilRankKeys{"size"sv, "rank"sv};
 constexpr std::array kPilSizeKeys{"size"sv};
 constexpr std::array kPilRadiusKeys{"radius"sv};
 constexpr std::array kPilUnsharpKeys{"radius"sv, "percent"sv, "threshold"sv};
+constexpr std::array kUnsharpKeys{"sigma"sv, "amount"sv, "threshold"sv};
+constexpr std::array kBilateralKeys{"d"sv, "sigma_color"sv, "sigma_space"sv};
+constexpr std::array kKernelKeys{"file"sv, "anchor"sv, "scale"sv, "delta"sv, "border"sv};
+constexpr std::array kMorphologyKeys{"size"sv, "shape"sv, "iterations"sv};
+constexpr std::array kDerivativeKeys{"ksize"sv, "scale"sv, "border"sv};
+constexpr std::array kScharrKeys{"scale"sv, "border"sv};
+constexpr int kMaxPilKernelCoefficients = 25;
 
 std::string_view trimmed(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
@@ -82,6 +91,46 @@ void set_kernel(FilterSpec& spec, std::string_view value) {
   }
   if (spec.kernel_count != 9 && spec.kernel_count != 25)
     bad_value(spec, "kernel", value, "9 or 25 numbers separated by spaces");
+}
+
+void set_kernel_file(FilterSpec& spec, std::string_view value) {
+  const std::string path(trimmed(value));
+  try {
+    const KernelMatrix matrix = read_kernel_file(path, kMaxKernelFileSide);
+    std::copy(matrix.values.begin(), matrix.values.end(), spec.kernel.begin());
+    spec.kernel_count = int(matrix.values.size());
+    spec.kernel_cols = matrix.cols;
+  } catch (const KernelFileError& error) {
+    bad_value(spec, "file", value,
+              "a text file of rows of numbers, at most " + std::to_string(kMaxKernelFileSide) +
+                  "x" + std::to_string(kMaxKernelFileSide) + " (" + error.what() + ")");
+  }
+}
+
+// "X Y": the anchor's column and row in the kernel, or -1 -1 for its centre.
+void set_anchor(FilterSpec& spec, std::string_view value) {
+  const std::string text(trimmed(value));
+  std::istringstream words(text);
+  int x = 0, y = 0;
+  std::string extra;
+  if (!(words >> x >> y) || (words >> extra) || x < -1 || y < -1 || x >= kMaxKernelFileSide ||
+      y >= kMaxKernelFileSide)
+    bad_value(spec, "anchor", value, "two integers X Y from -1 (the centre) to 6");
+  spec.anchor_x = x;
+  spec.anchor_y = y;
+}
+
+void set_choice_key(FilterSpec& spec, std::string_view key, std::string_view value) {
+  if (key == "border") {
+    const auto mode = parse_border_mode(trimmed(value));
+    if (!mode) bad_value(spec, key, value, "reflect101, replicate, reflect or constant");
+    spec.border = *mode;
+  }
+  if (key == "shape") {
+    const auto shape = parse_morph_shape(trimmed(value));
+    if (!shape) bad_value(spec, key, value, "rect, ellipse or cross");
+    spec.shape = *shape;
+  }
 }
 
 // Pillow's Kernel: the scale defaults to the sum of the coefficients, summed in Python (double).
@@ -151,8 +200,23 @@ std::span<const std::string_view> filter_keys(FilterKind kind) {
       return kPilRadiusKeys;
     case FilterKind::pil_unsharp:
       return kPilUnsharpKeys;
+    case FilterKind::unsharp:
+      return kUnsharpKeys;
+    case FilterKind::bilateral:
+      return kBilateralKeys;
+    case FilterKind::kernel:
+      return kKernelKeys;
+    case FilterKind::sobel:
+    case FilterKind::laplacian:
+      return kDerivativeKeys;
+    case FilterKind::scharr:
+      return kScharrKeys;
+    case FilterKind::min:
+    case FilterKind::max:
+      return kPilSizeKeys;
     default:
-      return {};
+      return is_morphology(kind) ? std::span<const std::string_view>(kMorphologyKeys)
+                                 : std::span<const std::string_view>();
   }
 }
 
@@ -183,19 +247,35 @@ void set_filter_key(FilterSpec& spec, std::string_view key, std::string_view val
   if (key == "rank")
     spec.rank = integer_value(spec, key, value, 0, kMaxKernelSize * kMaxKernelSize);
   if (key == "kernel") set_kernel(spec, value);
-  if (key == "radius") spec.radius = float(real_value(spec, key, value, 0, kMaxPilRadius));
-  if (key == "percent") spec.percent = integer_value(spec, key, value, -10000, 10000);
-  if (key == "threshold") spec.threshold = integer_value(spec, key, value, 0, 65535);
-  if (key == "offset") spec.offset = float(real_value(spec, key, value, -1e6, 1e6));
+  if (key == "file") set_kernel_file(spec, value);
+  if (key == "anchor") set_anchor(spec, value);
+  if (key == "offset" || key == "delta")
+    spec.offset = float(real_value(spec, key, value, -1e6, 1e6));
   if (key == "scale") {
     spec.scale = float(real_value(spec, key, value, -1e6, 1e6));
     if (spec.scale == 0.0f) bad_value(spec, key, value, "a number other than 0");
   }
-  if (key == "border") {
-    const auto mode = parse_border_mode(trimmed(value));
-    if (!mode) bad_value(spec, key, value, "reflect101, replicate, reflect or constant");
-    spec.border = *mode;
-  }
+  if (key == "radius") spec.radius = float(real_value(spec, key, value, 0, kMaxPilRadius));
+  if (key == "percent") spec.percent = integer_value(spec, key, value, -10000, 10000);
+  if (key == "threshold")
+    spec.threshold = spec.kind == FilterKind::pil_unsharp
+                         ? integer_value(spec, key, value, 0, 65535)
+                         : real_value(spec, key, value, 0, 65535);
+  if (key == "amount") spec.amount = real_value(spec, key, value, 0, 100);
+  if (key == "d") spec.diameter = integer_value(spec, key, value, 1, kMaxBilateralDiameter);
+  if (key == "sigma_color") spec.sigma_color = real_value(spec, key, value, 0.01, 10000);
+  if (key == "sigma_space") spec.sigma_space = real_value(spec, key, value, 0.01, 10000);
+  if (key == "iterations") spec.iterations = integer_value(spec, key, value, 1, kMaxIterations);
+  set_choice_key(spec, key, value);
+}
+
+// The defaults that differ from FilterSpec's.
+FilterSpec defaults_for(FilterKind kind) {
+  FilterSpec spec;
+  spec.kind = kind;
+  if (kind == FilterKind::pil_unsharp) spec.threshold = 3;  // Pillow's UnsharpMask
+  if (kind == FilterKind::unsharp) spec.sigma = 1;
+  return spec;
 }
 
 FilterSpec parse_filter(std::string_view text) {
@@ -206,8 +286,7 @@ FilterSpec parse_filter(std::string_view text) {
     throw FilterSyntaxError(Problem::unknown_filter, std::string(name), "", "", "",
                             closest_name(name, filter_kind_names()));
   }
-  FilterSpec spec;
-  spec.kind = *kind;
+  FilterSpec spec = defaults_for(*kind);
   bool size_given = false, scale_given = false, rank_given = false, radius_given = false;
   std::string_view rest = colon < text.size() ? text.substr(colon + 1) : std::string_view();
   while (!rest.empty()) {
@@ -228,6 +307,8 @@ FilterSpec parse_filter(std::string_view text) {
     throw FilterSyntaxError(Problem::missing_key, "pil-rank", "rank", "", "", "");
   if (spec.kind == FilterKind::pil_box && !radius_given)  // Pillow's BoxBlur has no default
     throw FilterSyntaxError(Problem::missing_key, "pil-box", "radius", "", "", "");
+  if (spec.kind == FilterKind::kernel && spec.kernel_count == 0)
+    throw FilterSyntaxError(Problem::missing_key, "kernel", "file", "", "", "");
   return spec;
 }
 

@@ -24,6 +24,9 @@ class FilterSyntaxError : public UsageError {
   std::string closest;   // unknown_filter, unknown_key: the closest valid name, or empty
 };
 
+// The defaults of `kind`'s keys: Pillow's for pil-*, OpenCV's for the rest.
+FilterSpec defaults_for(FilterKind kind);
+
 // The keys `kind` takes, in the order --help lists them.
 std::span<const std::string_view> filter_keys(FilterKind kind);
 

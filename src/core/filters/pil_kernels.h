@@ -21,7 +21,7 @@ void pil_kernel_rows(const FilterSpec& spec, const cv::Mat& window, int top, int
 struct PilKernel {
   int size = 3;
   float offset = 0;
-  float weights[kMaxPilKernelCoefficients] = {};
+  float weights[kMaxKernelCoefficients] = {};
 };
 PilKernel pil_kernel_of(const FilterSpec& spec);
 
