@@ -138,6 +138,7 @@ std::vector<FilterChain> all_filters() {
   specs.push_back(make(FilterKind::pil_blur, 0, 0));
   specs.push_back(make(FilterKind::median, 0, 7));   // 16-bit: pblur's own median
   specs.push_back(make(FilterKind::median, 0, 21));  // 8-bit: pblur's own median
+  specs.push_back(make(FilterKind::median, 0, 61));  // 8-bit: the constant-time median
   specs.push_back(pil(FilterKind::pil_contour));
   specs.push_back(pil(FilterKind::pil_smooth_more));
   specs.push_back(pil_kernel_5x5());

@@ -1,12 +1,18 @@
 #include "core/filters/rank_filter.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
 namespace pblur {
 namespace {
+
+// From this size on, 8-bit windows take the constant-time algorithm: below it, updating
+// 2 x size bins per step (Huang's) costs less than adding and dropping 256-bin histograms.
+constexpr int kConstantTimeRankSize = 61;
 
 // A histogram that follows the value of one rank as values come and go.
 class RankTracker {
@@ -72,6 +78,87 @@ void rank_all(const cv::Mat& padded, int size, int rank, cv::Mat& dst) {
   }
 }
 
+// Perreault and Hebert's constant-time median, for any rank: a 256-bin histogram per padded
+// column and channel, kept for the rows of the current window, and the window's histogram,
+// which adds the column entering and drops the column leaving at each step. A coarse 16-bin
+// level finds the value's block of 16 without scanning all 256 bins.
+class ColumnHistograms {
+ public:
+  ColumnHistograms(const cv::Mat& padded, int size)
+      : padded_(padded),
+        size_(size),
+        width_(padded.cols * padded.channels()),
+        fine_(std::size_t(width_) * 256, 0),
+        coarse_(std::size_t(width_) * 16, 0) {
+    for (int y = 0; y < size; ++y) add_row(y, +1);
+  }
+  // Moves every column's rows down by one: output row `y` - 1 to `y`.
+  void slide_to(int y) {
+    add_row(y - 1, -1);
+    add_row(y + size_ - 1, +1);
+  }
+  const std::uint16_t* fine(int column) const { return &fine_[std::size_t(column) * 256]; }
+  const std::uint16_t* coarse(int column) const { return &coarse_[std::size_t(column) * 16]; }
+
+ private:
+  void add_row(int y, int sign) {
+    const uchar* row = padded_.ptr<uchar>(y);
+    for (int i = 0; i < width_; ++i) {
+      fine_[std::size_t(i) * 256 + row[i]] =
+          std::uint16_t(fine_[std::size_t(i) * 256 + row[i]] + sign);
+      coarse_[std::size_t(i) * 16 + row[i] / 16] =
+          std::uint16_t(coarse_[std::size_t(i) * 16 + row[i] / 16] + sign);
+    }
+  }
+  const cv::Mat& padded_;
+  int size_;
+  int width_;
+  std::vector<std::uint16_t> fine_;
+  std::vector<std::uint16_t> coarse_;
+};
+
+struct WindowHistogram {
+  std::array<std::uint32_t, 256> fine{};
+  std::array<std::uint32_t, 16> coarse{};
+
+  void add(const ColumnHistograms& columns, int column, int sign) {
+    const std::uint16_t* f = columns.fine(column);
+    const std::uint16_t* c = columns.coarse(column);
+    const std::uint32_t s = std::uint32_t(sign);  // -1 wraps: unsigned sums stay exact
+    for (int i = 0; i < 256; ++i) fine[std::size_t(i)] += s * f[i];
+    for (int i = 0; i < 16; ++i) coarse[std::size_t(i)] += s * c[i];
+  }
+  int value_of_rank(int rank) const {
+    std::uint32_t below = 0;
+    int block = 0;
+    while (below + coarse[std::size_t(block)] <= std::uint32_t(rank))
+      below += coarse[std::size_t(block++)];
+    int value = block * 16;
+    while (below + fine[std::size_t(value)] <= std::uint32_t(rank))
+      below += fine[std::size_t(value++)];
+    return value;
+  }
+};
+
+void constant_time_rank(const cv::Mat& padded, int size, int rank, cv::Mat& dst) {
+  const int channels = padded.channels();
+  ColumnHistograms columns(padded, size);
+  for (int y = 0; y < dst.rows; ++y) {
+    if (y > 0) columns.slide_to(y);
+    uchar* out = dst.ptr<uchar>(y);
+    for (int c = 0; c < channels; ++c) {
+      WindowHistogram window;
+      for (int dx = 0; dx < size; ++dx) window.add(columns, dx * channels + c, +1);
+      out[c] = uchar(window.value_of_rank(rank));
+      for (int x = 1; x < dst.cols; ++x) {
+        window.add(columns, (x + size - 1) * channels + c, +1);
+        window.add(columns, (x - 1) * channels + c, -1);
+        out[x * channels + c] = uchar(window.value_of_rank(rank));
+      }
+    }
+  }
+}
+
 template <typename T>
 T mode_at(const cv::Mat& window, int top, int image_rows, int half, int x, int y, int channel,
           std::vector<T>& values) {
@@ -120,7 +207,9 @@ void rank_filter(const cv::Mat& src, cv::Mat& dst, int size, int rank) {
   cv::Mat padded;
   cv::copyMakeBorder(src, padded, half, half, half, half, cv::BORDER_REPLICATE);
   dst.create(src.size(), src.type());
-  if (src.depth() == CV_8U) {
+  if (src.depth() == CV_8U && size >= kConstantTimeRankSize) {
+    constant_time_rank(padded, size, rank, dst);
+  } else if (src.depth() == CV_8U) {
     rank_all<uchar>(padded, size, rank, dst);
   } else {
     rank_all<ushort>(padded, size, rank, dst);
