@@ -11,11 +11,16 @@ namespace pblur::cli {
 
 namespace {
 
+// "gaussian(sigma,ksize,border), box(ksize,border), ..., pil-blur, ...": every filter, its keys.
 std::string filter_list() {
   std::string text;
   for (const std::string_view name : filter_kind_names()) {
     if (!text.empty()) text += ", ";
     text += name;
+    std::string keys;
+    for (const std::string_view key : filter_keys(*parse_filter_kind(name)))
+      keys += (keys.empty() ? "" : ",") + std::string(key);
+    if (!keys.empty()) text += "(" + keys + ")";
   }
   return text;
 }
