@@ -1,6 +1,7 @@
 // Every backend, worker count and strip split gives the bytes of the whole-image call.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -44,8 +45,85 @@ FilterSpec make(FilterKind kind, double sigma, int ksize,
   return spec;
 }
 
-std::vector<FilterSpec> all_filters() {
-  std::vector<FilterSpec> specs;
+FilterSpec pil(FilterKind kind, int size = 3, int rank = 0) {
+  FilterSpec spec;
+  spec.kind = kind;
+  spec.size = size;
+  spec.rank = rank;
+  return spec;
+}
+
+FilterSpec pil_radius(FilterKind kind, float radius) {
+  FilterSpec spec = pil(kind);
+  spec.radius = radius;
+  spec.percent = 170;
+  spec.threshold = 2;
+  return spec;
+}
+
+FilterSpec opencv(FilterKind kind, int size = 3, int iterations = 1,
+                  MorphShape shape = MorphShape::rect) {
+  FilterSpec spec = pil(kind, size);
+  spec.iterations = iterations;
+  spec.shape = shape;
+  return spec;
+}
+
+FilterSpec unsharp() {
+  FilterSpec spec = opencv(FilterKind::unsharp);
+  spec.sigma = 1.5;
+  spec.amount = 1.5;
+  spec.threshold = 3;
+  return spec;
+}
+
+FilterSpec bilateral() {
+  FilterSpec spec = opencv(FilterKind::bilateral);
+  spec.diameter = 5;
+  spec.sigma_color = 40;
+  spec.sigma_space = 3;
+  return spec;
+}
+
+// An off-centre, lopsided kernel from a file's values: rows x cols, anchored at (x, y).
+FilterSpec file_kernel(int rows, int cols, int anchor_x, int anchor_y) {
+  FilterSpec spec = opencv(FilterKind::kernel);
+  spec.kernel_count = rows * cols;
+  spec.kernel_cols = cols;
+  for (int i = 0; i < rows * cols; ++i) spec.kernel[std::size_t(i)] = float((i * 5) % 7) - 2.25f;
+  spec.anchor_x = anchor_x;
+  spec.anchor_y = anchor_y;
+  spec.scale = 0.125f;
+  spec.offset = 40;
+  return spec;
+}
+
+FilterSpec derivative(FilterKind kind, int ksize, float scale,
+                      BorderMode border = BorderMode::reflect101) {
+  FilterSpec spec = opencv(kind);
+  spec.ksize = ksize;
+  spec.scale = scale;
+  spec.border = border;
+  return spec;
+}
+
+FilterSpec pil_kernel_5x5() {
+  FilterSpec spec = pil(FilterKind::pil_kernel, 5);
+  spec.kernel_count = 25;
+  for (int i = 0; i < 25; ++i) spec.kernel[std::size_t(i)] = float((i * 7) % 5) - 1.5f;
+  spec.scale = 3.7f;
+  spec.offset = 20;
+  return spec;
+}
+
+FilterChain chain_of(std::initializer_list<FilterSpec> filters) {
+  FilterChain chain(*filters.begin());
+  for (auto it = filters.begin() + 1; it != filters.end(); ++it) chain.append(*it);
+  return chain;
+}
+
+std::vector<FilterChain> all_filters() {
+  std::vector<FilterChain> specs;
   for (auto border :
        {BorderMode::reflect101, BorderMode::replicate, BorderMode::reflect, BorderMode::constant}) {
     specs.push_back(make(FilterKind::gaussian, 1.5, 0, border));
@@ -58,15 +136,51 @@ std::vector<FilterSpec> all_filters() {
   specs.push_back(make(FilterKind::median, 0, 5));
   specs.push_back(make(FilterKind::median, 0, 9));  // 8-bit only
   specs.push_back(make(FilterKind::pil_blur, 0, 0));
+  specs.push_back(make(FilterKind::median, 0, 7));   // 16-bit: pblur's own median
+  specs.push_back(make(FilterKind::median, 0, 21));  // 8-bit: pblur's own median
+  specs.push_back(make(FilterKind::median, 0, 61));  // 8-bit: the constant-time median
+  specs.push_back(pil(FilterKind::pil_contour));
+  specs.push_back(pil(FilterKind::pil_smooth_more));
+  specs.push_back(pil_kernel_5x5());
+  specs.push_back(pil(FilterKind::pil_median, 5));
+  specs.push_back(pil(FilterKind::pil_rank, 3, 2));
+  specs.push_back(pil(FilterKind::pil_min));
+  specs.push_back(pil(FilterKind::pil_max, 5));
+  specs.push_back(pil(FilterKind::pil_mode, 4));
+  specs.push_back(pil_radius(FilterKind::pil_gaussian, 1.6f));
+  specs.push_back(pil_radius(FilterKind::pil_gaussian, 9.0f));  // context past the small shapes
+  specs.push_back(pil_radius(FilterKind::pil_box, 2.5f));
+  specs.push_back(pil_radius(FilterKind::pil_unsharp, 3.0f));
+  specs.push_back(unsharp());
+  specs.push_back(bilateral());  // 8-bit only
+  specs.push_back(file_kernel(3, 5, 1, 0));
+  specs.push_back(file_kernel(7, 7, -1, -1));  // the largest: still filter2D's direct path
+  specs.push_back(opencv(FilterKind::erode, 3, 2));
+  specs.push_back(opencv(FilterKind::dilate, 4, 1, MorphShape::ellipse));
+  specs.push_back(opencv(FilterKind::open, 5, 2, MorphShape::ellipse));  // reach 2 x 2 x 2
+  specs.push_back(opencv(FilterKind::close, 3, 3, MorphShape::cross));
+  specs.push_back(opencv(FilterKind::gradient, 3, 1, MorphShape::cross));
+  specs.push_back(opencv(FilterKind::tophat, 5));
+  specs.push_back(opencv(FilterKind::blackhat, 3, 2));
+  specs.push_back(derivative(FilterKind::sobel, 5, 0.25f));
+  specs.push_back(derivative(FilterKind::sobel, 0, 1.0f, BorderMode::replicate));
+  specs.push_back(derivative(FilterKind::scharr, 0, 0.5f));
+  specs.push_back(derivative(FilterKind::laplacian, 3, 1.0f, BorderMode::reflect));
+  specs.push_back(opencv(FilterKind::min, 4));
+  specs.push_back(opencv(FilterKind::max, 5));
+  // Chains: more context than thin strips have rows, image edges inside the context.
+  specs.push_back(chain_of({make(FilterKind::gaussian, 1.5, 0), pil(FilterKind::pil_sharpen),
+                            make(FilterKind::median, 0, 5)}));
+  specs.push_back(chain_of({pil(FilterKind::pil_blur), make(FilterKind::box, 0, 4),
+                            pil(FilterKind::pil_mode, 3), pil(FilterKind::pil_emboss)}));
+  specs.push_back(chain_of({unsharp(), opencv(FilterKind::open, 3, 2), file_kernel(3, 5, 1, 0),
+                            derivative(FilterKind::sobel, 3, 0.5f)}));
+  specs.push_back(chain_of({pil_radius(FilterKind::pil_unsharp, 2.0f), pil(FilterKind::pil_max),
+                            pil_radius(FilterKind::pil_box, 0.5f)}));
   return specs;
 }
 
-std::string describe(const FilterSpec& spec) {
-  return std::string(filter_kind_name(spec.kind)) + " sigma " + std::to_string(spec.sigma) +
-         " ksize " + std::to_string(spec.ksize) + " " + std::string(border_mode_name(spec.border));
-}
-
-bool applies(const FilterSpec& spec, int depth) {
+bool applies(const FilterChain& spec, int depth) {
   try {
     validate(spec, depth);
     return true;
@@ -97,9 +211,9 @@ TEST_P(BackendEquivalence, MatchesTheWholeImageCallBitForBit) {
   std::uint64_t seed = 1;
   for (const Shape& shape : kShapes) {
     const cv::Mat image = testing::random_image(shape.rows, shape.cols, shape.type, seed++);
-    for (const FilterSpec& spec : all_filters()) {
+    for (const FilterChain& spec : all_filters()) {
       if (!applies(spec, image.depth())) continue;
-      SCOPED_TRACE(std::string(shape.name) + ", " + describe(spec));
+      SCOPED_TRACE(std::string(shape.name) + ", " + describe_filter(spec, image.depth()));
       const cv::Mat expected = filter_sequential(image, spec).image;
       const cv::Mat actual = backend.filter(image, spec).image;
       ASSERT_TRUE(testing::identical(actual, expected));
@@ -123,6 +237,39 @@ INSTANTIATE_TEST_SUITE_P(
         Config{"procs_3_strips_7_copy", choice(BackendKind::processes, 3, 7, Transport::copy)},
         Config{"procs_2_strips_500_copy", choice(BackendKind::processes, 2, 500, Transport::copy)}),
     [](const ::testing::TestParamInfo<Config>& param) { return std::string(param.param.name); });
+
+// The chain's reference is its filters applied to the whole image one after another.
+TEST(BackendEquivalence, ChainEqualsItsFiltersAppliedInTurn) {
+  const cv::Mat image = testing::random_image(67, 71, CV_8UC3, 11);
+  const FilterSpec first = make(FilterKind::gaussian, 2.0, 0, BorderMode::reflect);
+  const FilterSpec second = pil(FilterKind::pil_smooth_more);
+  const FilterSpec third = pil(FilterKind::pil_rank, 3, 7);
+  const cv::Mat in_turn =
+      filter_image(filter_image(filter_image(image, FilterChain(first)), FilterChain(second)),
+                   FilterChain(third));
+  const FilterChain chain = chain_of({first, second, third});
+  EXPECT_TRUE(testing::identical(filter_sequential(image, chain).image, in_turn));
+  FilterBackend backend(choice(BackendKind::processes, 3, 40), &testing::runtime());
+  EXPECT_TRUE(testing::identical(backend.filter(image, chain).image, in_turn));
+}
+
+// Median against the plain definition: the middle of the sorted window, edges repeated.
+TEST(BackendEquivalence, OwnMedianIsTheSortedWindowsMiddle) {
+  const cv::Mat image = testing::random_image(19, 23, CV_16UC1, 5);
+  const FilterChain median = make(FilterKind::median, 0, 9);
+  const cv::Mat ours = filter_sequential(image, median).image;
+  cv::Mat padded;
+  cv::copyMakeBorder(image, padded, 4, 4, 4, 4, cv::BORDER_REPLICATE);
+  for (int y = 0; y < image.rows; ++y) {
+    for (int x = 0; x < image.cols; ++x) {
+      std::vector<ushort> window;
+      for (int dy = 0; dy < 9; ++dy)
+        for (int dx = 0; dx < 9; ++dx) window.push_back(padded.at<ushort>(y + dy, x + dx));
+      std::nth_element(window.begin(), window.begin() + 40, window.end());
+      ASSERT_EQ(ours.at<ushort>(y, x), window[40]) << x << "," << y;
+    }
+  }
+}
 
 // The Pillow example's own failure case: 997x991, 4 strips, seams and 3 dropped rows.
 TEST(BackendEquivalence, PillowExampleShapeHasNoSeamsAndNoLostRows) {

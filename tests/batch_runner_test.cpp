@@ -61,8 +61,9 @@ std::vector<BatchItem> make_items(const TempDir& dir, int count, bool with_bad =
 
 BatchRunOptions options_with(BackendKind kind, int workers, SplitMode split) {
   BatchRunOptions options;
-  options.spec.kind = FilterKind::gaussian;
-  options.spec.sigma = 1.2;
+  FilterSpec gaussian;
+  gaussian.sigma = 1.2;
+  options.spec = gaussian;
   options.backend.kind = kind;
   options.backend.workers = workers;
   options.split = split;
@@ -76,7 +77,7 @@ std::vector<FileResult> run_all(std::span<const BatchItem> items, const BatchRun
 }
 
 void expect_filtered(const std::vector<BatchItem>& items, const std::vector<FileResult>& results,
-                     const FilterSpec& spec) {
+                     const FilterChain& spec) {
   std::vector<int> seen(items.size(), 0);
   for (const FileResult& result : results) {
     ASSERT_LT(result.item, items.size());

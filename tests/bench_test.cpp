@@ -21,7 +21,9 @@ cv::Mat noise_image(int width, int height) {
 
 BenchOptions small_bench() {
   BenchOptions options;
-  options.spec.sigma = 3.0;
+  FilterSpec gaussian;
+  gaussian.sigma = 3.0;
+  options.spec = gaussian;
   options.worker_counts = {2, 1};
   options.repeat = 2;
   options.warmup = 1;
@@ -158,8 +160,10 @@ TEST(Bench, BadOptionsAreUsageErrors) {
   options.worker_counts = {1, 0};
   EXPECT_THROW(run_image_bench(bench_test_runtime(), image, options), UsageError);
   options.worker_counts = {1};
-  options.spec.kind = FilterKind::median;
-  options.spec.ksize = 4;
+  FilterSpec median;
+  median.kind = FilterKind::median;
+  median.ksize = 4;
+  options.spec = median;
   EXPECT_THROW(run_image_bench(bench_test_runtime(), image, options), UsageError);
 }
 

@@ -178,9 +178,83 @@ TEST(Cli, NonsenseOptionsAreRefusedWithExitCodeTwo) {
   expect_refused({fruits(), out, "--strips", "0"}, kUsage, "--strips", folder);
   expect_refused({fruits()}, kUsage, "OUTPUT", folder);
   expect_refused({fruits(), out, "--no-such-option"}, kUsage, "no-such-option", folder);
-  expect_refused({testing::sample_image("building_gray16.png").string(), out, "--filter", "median",
-                  "--ksize", "7"},
-                 kUsage, "16-bit", folder);
+  expect_refused({fruits(), out, "--filter", "box", "--sigma", "3"}, kUsage,
+                 "pblur: error: --sigma is not used by --filter box, which takes ksize, border",
+                 folder);
+  expect_refused({fruits(), out, "--filter", "sharpen"}, kUsage,
+                 "pblur: error: --filter: unknown filter 'sharpen' (did you mean 'pil-sharpen'?)",
+                 folder);
+  expect_refused({fruits(), out, "--filter", "pil-rank:size=3,rnk=2"}, kUsage,
+                 "pblur: error: --filter pil-rank: unknown key 'rnk' (did you mean 'rank'?); "
+                 "pil-rank takes size, rank",
+                 folder);
+  expect_refused({fruits(), out, "--filter", "pil-median:size=0"}, kUsage,
+                 "pblur: error: --filter pil-median: size=0 is not allowed: expected an integer "
+                 "from 1 to 2001",
+                 folder);
+  expect_refused({fruits(), out, "--filter", "pil-rank:size=3,rank=9"}, kUsage,
+                 "pil-rank rank must be between 0 and 8 for size 3, got 9", folder);
+  expect_refused({fruits(), out, "--filter", "pil-rank"}, kUsage,
+                 "pblur: error: --filter pil-rank needs rank=VALUE", folder);
+  expect_refused({fruits(), out, "--filter", "pil-blur", "--filter", "box", "--ksize", "3"}, kUsage,
+                 "--ksize applies to a single --filter", folder);
+  expect_refused({fruits(), out, "--filter", "pil-kernel:kernel=1 -1 0 0 0 0 0 0 0"}, kUsage,
+                 "pil-kernel scale must not be 0", folder);
+}
+
+// Every key of the OpenCV-based filters: a bad value exits 2 naming the filter and the key.
+TEST(Cli, RefusesBadKeysOfTheOpenCvFiltersNamingThem) {
+  testing::TemporaryFolder folder;
+  const std::string out = (folder / "out.png").string();
+  const std::string kernel = (folder / "kernel.txt").string();
+  const std::string square = (folder / "k3.txt").string();
+  write_bytes(kernel, "1 2\n3\n");
+  write_bytes(square, "1 1 1\n1 1 1\n1 1 1\n");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"unsharp:sigma=0", "unsharp sigma must be above 0"},
+      {"unsharp:amount=-1",
+       "--filter unsharp: amount=-1 is not allowed: expected a number from 0 to 100"},
+      {"unsharp:threshold=x", "--filter unsharp: threshold=x is not allowed"},
+      {"unsharp:radius=2",
+       "--filter unsharp: unknown key 'radius'; unsharp takes sigma, amount, "
+       "threshold"},
+      {"bilateral:d=0", "--filter bilateral: d=0 is not allowed: expected an integer from 1 to 51"},
+      {"bilateral:sigma_colour=3", "unknown key 'sigma_colour' (did you mean 'sigma_color'?)"},
+      {"bilateral:sigma_space=0", "--filter bilateral: sigma_space=0 is not allowed"},
+      {"kernel", "--filter kernel needs file=VALUE"},
+      {"kernel:file=" + kernel, "--filter kernel: file=" + kernel +
+                                    " is not allowed: expected a text file of rows of numbers, "
+                                    "at most 7x7 (line 2 has 1 numbers, line 1 has 2)"},
+      {"kernel:file=" + out, "(no such file)"},
+      {"kernel:file=" + folder.path().string(), "(not a regular file)"},
+      {"kernel:file=" + square + ",anchor=2", "anchor=2 is not allowed"},
+      {"kernel:file=" + square + ",anchor=3 0", "kernel anchor 3 0 lies outside the 3x3 kernel"},
+      {"erode:shape=disk",
+       "--filter erode: shape=disk is not allowed: expected rect, ellipse or "
+       "cross"},
+      {"open:iterations=0",
+       "--filter open: iterations=0 is not allowed: expected an integer "
+       "from 1 to 100"},
+      {"tophat:size=0", "--filter tophat: size=0 is not allowed"},
+      {"gradient:ksize=3", "unknown key 'ksize' (did you mean 'size'?)"},
+      {"sobel:ksize=4", "sobel ksize must be 1, 3, 5 or 7, got 4"},
+      {"laplacian:ksize=9", "laplacian ksize must be 1, 3, 5 or 7, got 9"},
+      {"scharr:ksize=3", "unknown key 'ksize'; scharr takes scale, border"},
+      {"sobel:scale=0", "--filter sobel: scale=0 is not allowed: expected a number other than 0"},
+      {"sobel:border=wrap", "--filter sobel: border=wrap is not allowed"},
+      {"min:size=2002", "--filter min: size=2002 is not allowed"},
+      {"max:iterations=2", "unknown key 'iterations'; max takes size"},
+      {"pil-gaussian:radius=1001", "--filter pil-gaussian: radius=1001 is not allowed"},
+      {"pil-box", "--filter pil-box needs radius=VALUE"},
+      {"pil-unsharp:percent=x", "--filter pil-unsharp: percent=x is not allowed"},
+  };
+  for (const auto& [filter, message] : cases) {
+    SCOPED_TRACE(filter);
+    expect_refused({fruits(), out, "--filter", filter}, kUsage, message, folder);
+  }
+  expect_refused(
+      {testing::sample_image("building_gray16.png").string(), out, "--filter", "bilateral"}, kUsage,
+      "bilateral filters 8-bit images only", folder);
 }
 
 TEST(Cli, AFailureLeavesAnExistingOutputUntouched) {

@@ -29,14 +29,41 @@ TEST(FilterSpec, GaussianRadiusFollowsOpenCvsKernelSizeRule) {
   EXPECT_EQ(filter_radius(spec, CV_8U), 3);
 }
 
-TEST(FilterSpec, RefusesEvenMedianAndLargeSixteenBitMedian) {
+TEST(FilterSpec, RefusesEvenMedianButTakesLargeMedianAtBothDepths) {
   FilterSpec spec;
   spec.kind = FilterKind::median;
   spec.ksize = 4;
   EXPECT_THROW(validate(spec), UsageError);
   spec.ksize = 7;
   EXPECT_NO_THROW(validate(spec, CV_8U));
-  EXPECT_THROW(validate(spec, CV_16U), UsageError);
+  EXPECT_NO_THROW(validate(spec, CV_16U));
+}
+
+TEST(FilterSpec, ChainRadiusIsTheSumOfItsFiltersRadii) {
+  FilterSpec blur;
+  blur.kind = FilterKind::pil_blur;
+  FilterSpec rank;
+  rank.kind = FilterKind::pil_rank;
+  rank.size = 7;
+  FilterChain chain(blur);
+  chain.append(rank);
+  EXPECT_EQ(filter_radius(chain, CV_8U), 2 + 3);
+  EXPECT_EQ(describe_filter(chain, CV_8U), "pil-blur | pil-rank size=7 rank=0");
+}
+
+// Pillow's GaussianBlur(2) is 3 box passes of radius 1.375: each reads 2 rows each side.
+TEST(FilterSpec, PillowBoxBlursReachTheirPassesTimesTheWholeRadiusPlusOne) {
+  FilterSpec spec;
+  spec.kind = FilterKind::pil_gaussian;
+  spec.radius = 2;
+  EXPECT_EQ(filter_radius(spec, CV_8U), 6);
+  spec.kind = FilterKind::pil_unsharp;
+  EXPECT_EQ(filter_radius(spec, CV_16U), 6);
+  spec.kind = FilterKind::pil_box;
+  spec.radius = 2.5f;
+  EXPECT_EQ(filter_radius(spec, CV_8U), 3);
+  spec.radius = 0;
+  EXPECT_EQ(filter_radius(spec, CV_8U), 0);
 }
 
 TEST(FilterSpec, GaussianNeedsSigmaOrOddKernel) {

@@ -101,7 +101,7 @@ SaveOptions save_options(const BatchCommandOptions& options) {
   return save;
 }
 
-BatchPlanOptions plan_options(const BatchCommandOptions& options, const FilterSpec& spec) {
+BatchPlanOptions plan_options(const BatchCommandOptions& options, const FilterChain& spec) {
   BatchPlanOptions plan;
   plan.input_dir = options.input_dir;
   plan.output_dir = options.output_dir;
@@ -116,7 +116,7 @@ BatchPlanOptions plan_options(const BatchCommandOptions& options, const FilterSp
   return plan;
 }
 
-BatchRunOptions run_options(const BatchCommandOptions& options, const FilterSpec& spec,
+BatchRunOptions run_options(const BatchCommandOptions& options, const FilterChain& spec,
                             const BackendChoice& choice, SplitMode split) {
   BatchRunOptions run;
   run.spec = spec;
@@ -255,7 +255,7 @@ CLI::App* setup_batch_command(CLI::App& app, BatchCommandOptions& options) {
 int run_batch_command(const BatchCommandOptions& options) {
   const auto start = Clock::now();
   const BackendChoice choice = to_backend_choice(options.backend);
-  const FilterSpec spec = to_filter_spec(options.filter);
+  const FilterChain spec = to_filter_chain(options.filter);
   check_report_path(options.report);
   // Nobody reading stderr (`2>&1 | head`) is no reason to stop: the batch goes on unheard.
   signal(SIGPIPE, SIG_IGN);

@@ -11,13 +11,13 @@
 #include "cli/bench_plot.h"
 #include "cli/bench_reporter.h"
 #include "cli/cli_support.h"
-#include "core/os/atomic_output.h"
+#include "core/base/errors.h"
 #include "core/batch/batch_plan.h"
 #include "core/bench/folder_bench.h"
 #include "core/bench/image_bench.h"
-#include "core/base/errors.h"
 #include "core/image/image_io.h"
 #include "core/ipc/process_runtime.h"
+#include "core/os/atomic_output.h"
 
 namespace pblur::cli {
 namespace {
@@ -136,7 +136,7 @@ int finish(const BenchCommandOptions& options, const BenchReport& report,
 
 BenchOptions bench_options(const BenchCommandOptions& options) {
   BenchOptions bench;
-  bench.spec = to_filter_spec(options.filter);
+  bench.spec = to_filter_chain(options.filter);
   bench.worker_counts = options.workers;
   bench.repeat = options.repeat;
   bench.warmup = options.warmup;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -14,10 +15,14 @@ namespace pblur::cli {
 inline constexpr int kMaxWorkers = 256;
 
 struct FilterFlags {
-  std::string filter = "gaussian";
+  std::vector<std::string> filters;  // NAME[:KEY=VALUE,...], in order; none: gaussian
   double sigma = 2.0;
   int ksize = 0;
   std::string border = "reflect101";
+  // Set by add_filter_flags: whether --sigma, --ksize and --border were given.
+  const CLI::Option* sigma_option = nullptr;
+  const CLI::Option* ksize_option = nullptr;
+  const CLI::Option* border_option = nullptr;
 };
 
 struct BackendFlags {
@@ -33,7 +38,7 @@ void add_filter_flags(CLI::App& app, FilterFlags& flags);
 void add_backend_flags(CLI::App& app, BackendFlags& flags);
 
 // Throws UsageError for combinations no single flag's check can see.
-FilterSpec to_filter_spec(const FilterFlags& flags);
+FilterChain to_filter_chain(const FilterFlags& flags);
 BackendChoice to_backend_choice(const BackendFlags& flags);
 
 }  // namespace pblur::cli

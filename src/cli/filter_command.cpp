@@ -88,7 +88,7 @@ void require_files_without_subcommand(CLI::App& app) {
 }
 
 int run_filter_command(const FilterCommandOptions& options) {
-  const FilterSpec spec = to_filter_spec(options.filter);
+  const FilterChain spec = to_filter_chain(options.filter);
   const BackendChoice choice = to_backend_choice(options.backend);
   check_output_path(options.output);
   check_replaceable(options.output, {});  // INPUT may be OUTPUT: read whole, then replaced

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "core/base/errors.h"
-#include "core/filters/filters.h"
 #include "core/backends/process_stream.h"
 #include "core/backends/stream_plan.h"
 #include "core/backends/strip_task.h"
 #include "core/backends/threaded_stream.h"
+#include "core/base/errors.h"
+#include "core/filters/filters.h"
 #include "mat_rows.h"
 #include "test_support.h"
 
@@ -83,22 +83,24 @@ std::unique_ptr<ProcessPool> make_pool(int workers, const StreamedMessageBytes& 
                                        filter_strip_task, options);
 }
 
-// Pools kept for the whole test, their queues large enough for every shape's strips.
-ProcessPool& pool_of(int workers) {
-  static std::map<int, std::unique_ptr<ProcessPool>> pools;
+// Pools kept for a whole test, their queues large enough for every shape's strips; they must
+// go before the runtime whose shared memory holds them.
+using Pools = std::map<int, std::unique_ptr<ProcessPool>>;
+
+ProcessPool& pool_of(Pools& pools, int workers) {
   auto& pool = pools[workers];
   if (!pool) pool = make_pool(workers, StreamedMessageBytes{256 * 1024, 256 * 1024});
   return *pool;
 }
 
-cv::Mat streamed_with_processes(const cv::Mat& image, const FilterSpec& spec, int workers,
-                                Transport transport, int strips) {
+cv::Mat streamed_with_processes(Pools& pools, const cv::Mat& image, const FilterSpec& spec,
+                                int workers, Transport transport, int strips) {
   MatRowReader reader(image);
   MatRowWriter writer(reader.layout());
   StreamOptions options;
   options.strips = strips;
-  stream_with_processes(pool_of(workers), testing::runtime().arena.mat_allocator(), transport,
-                        reader, writer, spec, options);
+  stream_with_processes(pool_of(pools, workers), testing::runtime().arena.mat_allocator(),
+                        transport, reader, writer, spec, options);
   EXPECT_TRUE(writer.finished());
   return writer.image();
 }
@@ -132,6 +134,7 @@ TEST(ThreadedStream, EveryShapeFilterThreadCountAndStripCountGivesTheWholeImageB
 }
 
 TEST(ProcessStream, EveryShapeFilterTransportWorkerCountAndStripCountGivesTheWholeImageBytes) {
+  Pools pools;
   for (const Shape& shape : kShapes) {
     const cv::Mat image = testing::random_image(shape.rows, shape.cols, shape.type);
     for (const FilterSpec& spec : kFilters) {
@@ -144,7 +147,8 @@ TEST(ProcessStream, EveryShapeFilterTransportWorkerCountAndStripCountGivesTheWho
                          ", " + std::string(transport_name(transport)) + ", workers " +
                          std::to_string(workers) + ", strips " + std::to_string(strips));
             EXPECT_TRUE(testing::identical(
-                streamed_with_processes(image, spec, workers, transport, strips), reference));
+                streamed_with_processes(pools, image, spec, workers, transport, strips),
+                reference));
           }
         }
       }

@@ -1,11 +1,11 @@
 #include "core/backends/filter_backend.h"
 
+#include "core/backends/sequential_backend.h"
+#include "core/backends/thread_backend.h"
+#include "core/backends/threaded_stream.h"
 #include "core/base/errors.h"
 #include "core/filters/filters.h"
 #include "core/image/whole_image.h"
-#include "core/backends/sequential_backend.h"
-#include "core/backends/threaded_stream.h"
-#include "core/backends/thread_backend.h"
 
 namespace pblur {
 
@@ -22,7 +22,7 @@ cv::MatAllocator* FilterBackend::image_allocator() const {
   return processes_ ? processes_->image_allocator() : nullptr;
 }
 
-FilterResult FilterBackend::filter(const cv::Mat& image, const FilterSpec& spec) {
+FilterResult FilterBackend::filter(const cv::Mat& image, const FilterChain& spec) {
   switch (choice_.kind) {
     case BackendKind::processes:
       return processes_->filter(image, spec);
@@ -34,7 +34,7 @@ FilterResult FilterBackend::filter(const cv::Mat& image, const FilterSpec& spec)
   throw std::logic_error("unknown backend");
 }
 
-StreamStats FilterBackend::stream(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+StreamStats FilterBackend::stream(RowReader& reader, RowWriter& writer, const FilterChain& spec,
                                   const StreamOptions& options) {
   StreamOptions with_stop = options;
   if (!with_stop.stop) with_stop.stop = choice_.stop;

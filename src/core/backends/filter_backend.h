@@ -8,8 +8,8 @@
 #include <opencv2/core.hpp>
 
 #include "core/backends/backend.h"
-#include "core/filters/filter_spec.h"
 #include "core/backends/process_backend.h"
+#include "core/filters/filter_spec.h"
 #include "core/ipc/process_runtime.h"
 
 namespace pblur {
@@ -29,11 +29,11 @@ class FilterBackend {
   // `runtime` is needed for the process backend only, and must outlive this.
   FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime);
 
-  FilterResult filter(const cv::Mat& image, const FilterSpec& spec);
+  FilterResult filter(const cv::Mat& image, const FilterChain& spec);
   // Decodes `reader`, filters and encodes into `writer` at once, strip by strip (processes and
   // threads); the sequential backend reads the whole image, filters it in one call and writes
   // it, as the reference. Finishes `writer`.
-  StreamStats stream(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+  StreamStats stream(RowReader& reader, RowWriter& writer, const FilterChain& spec,
                      const StreamOptions& options = {});
   // Where to decode images so that filter() copies none (see ProcessBackend).
   cv::MatAllocator* image_allocator() const;

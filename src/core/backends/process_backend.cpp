@@ -4,12 +4,12 @@
 #include <string>
 #include <vector>
 
-#include "core/base/errors.h"
-#include "core/filters/filters.h"
-#include "core/os/peak_memory.h"
 #include "core/backends/process_stream.h"
 #include "core/backends/strip_task.h"
+#include "core/base/errors.h"
+#include "core/filters/filters.h"
 #include "core/filters/strip_plan.h"
+#include "core/os/peak_memory.h"
 
 namespace pblur {
 namespace {
@@ -25,7 +25,7 @@ void note_peak(FilterResult& result, std::span<const std::byte> report_bytes) {
                                         static_cast<long>(strip_report(report_bytes).peak_rss_kb));
 }
 
-StripPlan plan_for(const cv::Mat& image, const FilterSpec& spec, int strips, int workers) {
+StripPlan plan_for(const cv::Mat& image, const FilterChain& spec, int strips, int workers) {
   return StripPlan(image.rows, strips > 0 ? strips : workers, filter_radius(spec, image.depth()));
 }
 
@@ -72,7 +72,7 @@ void ProcessBackend::ensure_pool(std::size_t task_bytes, std::size_t result_byte
   times.start_workers = Clock::now() - start;
 }
 
-StreamStats ProcessBackend::stream(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+StreamStats ProcessBackend::stream(RowReader& reader, RowWriter& writer, const FilterChain& spec,
                                    const StreamOptions& options) {
   PhaseTimes times;
   const StreamedMessageBytes bytes = streamed_message_bytes(
@@ -84,13 +84,13 @@ StreamStats ProcessBackend::stream(RowReader& reader, RowWriter& writer, const F
                                writer, spec, with_stop);
 }
 
-FilterResult ProcessBackend::filter(const cv::Mat& image, const FilterSpec& spec) {
+FilterResult ProcessBackend::filter(const cv::Mat& image, const FilterChain& spec) {
   validate(spec, image.depth());
   if (options_.transport == Transport::shared) return filter_shared(image, spec);
   return filter_copied(image, spec);
 }
 
-FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterSpec& spec) {
+FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterChain& spec) {
   FilterResult result;
   ensure_pool(sizeof(StripTask), sizeof(StripReport) + 64, result.times);
   const auto send_start = Clock::now();
@@ -130,7 +130,7 @@ FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterSpe
   return result;
 }
 
-FilterResult ProcessBackend::filter_copied(const cv::Mat& image, const FilterSpec& spec) {
+FilterResult ProcessBackend::filter_copied(const cv::Mat& image, const FilterChain& spec) {
   FilterResult result;
   const cv::Mat source = image.isContinuous() ? image : image.clone();
   const StripPlan plan = plan_for(source, spec, options_.strips, options_.workers);

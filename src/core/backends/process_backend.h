@@ -8,11 +8,11 @@
 #include <opencv2/core.hpp>
 
 #include "core/backends/backend.h"
+#include "core/backends/stream_stats.h"
 #include "core/filters/filter_spec.h"
 #include "core/image/row_codec.h"
 #include "core/ipc/process_pool.h"
 #include "core/ipc/process_runtime.h"
-#include "core/backends/stream_stats.h"
 
 namespace pblur {
 
@@ -37,16 +37,16 @@ class ProcessBackend {
   cv::MatAllocator* image_allocator() const;
 
   // Throws ProcessingError if a strip cannot be done (say, it kept killing its workers).
-  FilterResult filter(const cv::Mat& image, const FilterSpec& spec);
+  FilterResult filter(const cv::Mat& image, const FilterChain& spec);
 
   // Decodes, filters and encodes at once (see stream_with_processes).
-  StreamStats stream(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+  StreamStats stream(RowReader& reader, RowWriter& writer, const FilterChain& spec,
                      const StreamOptions& options = {});
 
  private:
   void ensure_pool(std::size_t task_bytes, std::size_t result_bytes, PhaseTimes& times);
-  FilterResult filter_shared(const cv::Mat& image, const FilterSpec& spec);
-  FilterResult filter_copied(const cv::Mat& image, const FilterSpec& spec);
+  FilterResult filter_shared(const cv::Mat& image, const FilterChain& spec);
+  FilterResult filter_copied(const cv::Mat& image, const FilterChain& spec);
 
   ProcessRuntime& runtime_;
   ProcessBackendOptions options_;

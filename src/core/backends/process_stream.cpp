@@ -8,13 +8,13 @@
 #include <thread>
 #include <vector>
 
-#include "core/base/errors.h"
 #include "core/backends/row_feeder.h"
 #include "core/backends/stage_clock.h"
 #include "core/backends/stream_plan.h"
 #include "core/backends/strip_handoff.h"
 #include "core/backends/strip_slots.h"
 #include "core/backends/strip_task.h"
+#include "core/base/errors.h"
 
 namespace pblur {
 namespace {
@@ -23,7 +23,7 @@ int depth_of(const RowLayout& layout) {
   return layout.bits == 16 ? CV_16U : CV_8U;
 }
 
-StreamPlan plan_for(const RowLayout& layout, const FilterSpec& spec, int workers, int strips) {
+StreamPlan plan_for(const RowLayout& layout, const FilterChain& spec, int workers, int strips) {
   return StreamPlan::make(layout.height, filter_radius(spec, depth_of(layout)), workers, strips);
 }
 
@@ -32,7 +32,7 @@ StreamPlan plan_for(const RowLayout& layout, const FilterSpec& spec, int workers
 class ProcessStream {
  public:
   ProcessStream(ProcessPool& pool, cv::MatAllocator* shared_allocator, Transport transport,
-                RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+                RowReader& reader, RowWriter& writer, const FilterChain& spec,
                 const StreamOptions& options)
       : pool_(pool),
         transport_(transport),
@@ -167,7 +167,7 @@ class ProcessStream {
   ProcessPool& pool_;
   Transport transport_;
   RowWriter& writer_;
-  const FilterSpec& spec_;
+  const FilterChain& spec_;
   const StreamOptions& options_;
   int image_rows_;
   StreamPlan plan_;
@@ -186,7 +186,7 @@ class ProcessStream {
 
 StreamStats stream_with_processes(ProcessPool& pool, cv::MatAllocator* shared_allocator,
                                   Transport transport, RowReader& reader, RowWriter& writer,
-                                  const FilterSpec& spec, const StreamOptions& options) {
+                                  const FilterChain& spec, const StreamOptions& options) {
   validate(spec, depth_of(reader.layout()));
   const auto start = std::chrono::steady_clock::now();
   ProcessStream stream(pool, shared_allocator, transport, reader, writer, spec, options);
@@ -195,7 +195,7 @@ StreamStats stream_with_processes(ProcessPool& pool, cv::MatAllocator* shared_al
   return stats;
 }
 
-StreamedMessageBytes streamed_message_bytes(const RowLayout& layout, const FilterSpec& spec,
+StreamedMessageBytes streamed_message_bytes(const RowLayout& layout, const FilterChain& spec,
                                             Transport transport, int workers, int strips) {
   StreamedMessageBytes bytes{sizeof(StripTask), sizeof(StripReport) + 64};
   if (transport == Transport::copy) {

@@ -3,10 +3,10 @@
 #include <opencv2/core.hpp>
 
 #include "core/backends/backend.h"
+#include "core/backends/stream_stats.h"
 #include "core/filters/filter_spec.h"
 #include "core/image/row_codec.h"
 #include "core/ipc/process_pool.h"
-#include "core/backends/stream_stats.h"
 
 namespace pblur {
 
@@ -19,14 +19,14 @@ namespace pblur {
 // ProcessingError (a strip kept killing its workers), Interrupted.
 StreamStats stream_with_processes(ProcessPool& pool, cv::MatAllocator* shared_allocator,
                                   Transport transport, RowReader& reader, RowWriter& writer,
-                                  const FilterSpec& spec, const StreamOptions& options = {});
+                                  const FilterChain& spec, const StreamOptions& options = {});
 
 // The largest task and result a streamed run of `reader`'s image sends through the queues.
 struct StreamedMessageBytes {
   std::size_t task = 0;
   std::size_t result = 0;
 };
-StreamedMessageBytes streamed_message_bytes(const RowLayout& layout, const FilterSpec& spec,
+StreamedMessageBytes streamed_message_bytes(const RowLayout& layout, const FilterChain& spec,
                                             Transport transport, int workers, int strips);
 
 }  // namespace pblur

@@ -3,8 +3,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "core/image/row_codec.h"
 #include "core/filters/strip_plan.h"
+#include "core/image/row_codec.h"
 
 namespace pblur {
 

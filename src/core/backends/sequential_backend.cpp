@@ -6,7 +6,7 @@ namespace pblur {
 
 using Clock = std::chrono::steady_clock;
 
-FilterResult filter_sequential(const cv::Mat& image, const FilterSpec& spec) {
+FilterResult filter_sequential(const cv::Mat& image, const FilterChain& spec) {
   validate(spec, image.depth());
   SingleThreadedOpenCv single_threaded;
   FilterResult result;

@@ -8,6 +8,6 @@
 namespace pblur {
 
 // The reference: one thread, one call on the whole image.
-FilterResult filter_sequential(const cv::Mat& image, const FilterSpec& spec);
+FilterResult filter_sequential(const cv::Mat& image, const FilterChain& spec);
 
 }  // namespace pblur

@@ -5,8 +5,8 @@
 
 #include <opencv2/core.hpp>
 
-#include "core/image/row_codec.h"
 #include "core/backends/stream_plan.h"
+#include "core/image/row_codec.h"
 
 namespace pblur {
 

@@ -37,7 +37,7 @@ void map_in_advance(const cv::Mat& rows, int advice) {
 }
 
 StripTask task_for(const cv::Mat& context, const Strip& strip, int image_rows,
-                   const FilterSpec& spec) {
+                   const FilterChain& spec) {
   StripTask task;
   task.step = context.step[0];
   task.image_rows = image_rows;
@@ -75,7 +75,7 @@ void filter_copied(const StripTask& task, std::span<const std::byte> pixels,
 }  // namespace
 
 StripTask shared_strip_task(const cv::Mat& context, const cv::Mat& output, const Strip& strip,
-                            int image_rows, const FilterSpec& spec) {
+                            int image_rows, const FilterChain& spec) {
   StripTask task = task_for(context, strip, image_rows, spec);
   task.context = reinterpret_cast<std::uint64_t>(context.data);
   task.output = reinterpret_cast<std::uint64_t>(output.data);
@@ -83,7 +83,7 @@ StripTask shared_strip_task(const cv::Mat& context, const cv::Mat& output, const
 }
 
 StripTask copied_strip_task(const cv::Mat& context, const Strip& strip, int image_rows,
-                            const FilterSpec& spec) {
+                            const FilterChain& spec) {
   return task_for(context, strip, image_rows, spec);
 }
 

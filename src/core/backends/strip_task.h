@@ -8,8 +8,8 @@
 #include <opencv2/core.hpp>
 
 #include "core/filters/filter_spec.h"
-#include "core/ipc/process_pool.h"
 #include "core/filters/strip_plan.h"
+#include "core/ipc/process_pool.h"
 
 namespace pblur {
 
@@ -26,7 +26,7 @@ struct StripTask {
   std::int32_t type = 0;
   std::int32_t unused = 0;
   Strip strip;
-  FilterSpec spec;
+  FilterChain spec;
 };
 
 // What a worker sends back after a strip (then, with the copy transport, the strip's rows).
@@ -37,10 +37,10 @@ struct StripReport {
 
 // A task over shared memory: `context` holds the strip's context rows, `output` receives its rows.
 StripTask shared_strip_task(const cv::Mat& context, const cv::Mat& output, const Strip& strip,
-                            int image_rows, const FilterSpec& spec);
+                            int image_rows, const FilterChain& spec);
 // A task whose context rows travel in the message after it.
 StripTask copied_strip_task(const cv::Mat& context, const Strip& strip, int image_rows,
-                            const FilterSpec& spec);
+                            const FilterChain& spec);
 
 // The ProcessPool handler of strip tasks; runs in a worker process.
 void filter_strip_task(std::span<const std::byte> message, const ResultSender& send);

@@ -12,7 +12,7 @@ namespace pblur {
 
 using Clock = std::chrono::steady_clock;
 
-FilterResult filter_with_threads(const cv::Mat& image, const FilterSpec& spec, int threads,
+FilterResult filter_with_threads(const cv::Mat& image, const FilterChain& spec, int threads,
                                  int strips) {
   if (threads < 1) throw UsageError("--threads must be at least 1");
   validate(spec, image.depth());

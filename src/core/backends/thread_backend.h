@@ -9,7 +9,7 @@ namespace pblur {
 
 // The thread baseline: the strips of a StripPlan (`strips`, 0 for one per thread) filtered by
 // tbb::parallel_for with at most `threads` threads.
-FilterResult filter_with_threads(const cv::Mat& image, const FilterSpec& spec, int threads,
+FilterResult filter_with_threads(const cv::Mat& image, const FilterChain& spec, int threads,
                                  int strips = 0);
 
 }  // namespace pblur

@@ -4,13 +4,13 @@
 #include <tbb/task_arena.h>
 
 #include "core/backends/backend.h"
-#include "core/base/errors.h"
-#include "core/filters/filters.h"
-#include "core/image/whole_image.h"
 #include "core/backends/row_feeder.h"
 #include "core/backends/stage_clock.h"
 #include "core/backends/stream_plan.h"
 #include "core/backends/strip_slots.h"
+#include "core/base/errors.h"
+#include "core/filters/filters.h"
+#include "core/image/whole_image.h"
 
 namespace pblur {
 namespace {
@@ -18,7 +18,7 @@ namespace {
 // The three stages of a threaded stream and what they share.
 class ThreadedStream {
  public:
-  ThreadedStream(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+  ThreadedStream(RowReader& reader, RowWriter& writer, const FilterChain& spec,
                  const StreamPlan& plan, const StreamOptions& options)
       : writer_(writer),
         spec_(spec),
@@ -91,7 +91,7 @@ class ThreadedStream {
   }
 
   RowWriter& writer_;
-  const FilterSpec& spec_;
+  const FilterChain& spec_;
   const StreamPlan& plan_;
   const StreamOptions& options_;
   StripSlots slots_;
@@ -105,7 +105,7 @@ class ThreadedStream {
 
 }  // namespace
 
-StreamStats stream_with_threads(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+StreamStats stream_with_threads(RowReader& reader, RowWriter& writer, const FilterChain& spec,
                                 int threads, const StreamOptions& options) {
   if (threads < 1) throw UsageError("a threaded stream needs at least one thread");
   const RowLayout& layout = reader.layout();
@@ -122,7 +122,7 @@ StreamStats stream_with_threads(RowReader& reader, RowWriter& writer, const Filt
   return stats;
 }
 
-StreamStats stream_whole(RowReader& reader, RowWriter& writer, const FilterSpec& spec) {
+StreamStats stream_whole(RowReader& reader, RowWriter& writer, const FilterChain& spec) {
   const auto start = std::chrono::steady_clock::now();
   StreamStats stats;
   StageClock decoding, filtering, encoding;

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "core/backends/stream_stats.h"
 #include "core/filters/filter_spec.h"
 #include "core/image/row_codec.h"
-#include "core/backends/stream_stats.h"
 
 namespace pblur {
 
@@ -10,10 +10,10 @@ namespace pblur {
 // oneTBB threads: a serial decoding stage, a parallel filtering stage and a serial encoding
 // stage in strip order, with a bounded number of strips in flight. The bytes written are those
 // of the whole image filtered in one call. Throws CodecError from either codec, Interrupted.
-StreamStats stream_with_threads(RowReader& reader, RowWriter& writer, const FilterSpec& spec,
+StreamStats stream_with_threads(RowReader& reader, RowWriter& writer, const FilterChain& spec,
                                 int threads, const StreamOptions& options = {});
 
 // The reference: reads the whole image, filters it in one call and writes it.
-StreamStats stream_whole(RowReader& reader, RowWriter& writer, const FilterSpec& spec);
+StreamStats stream_whole(RowReader& reader, RowWriter& writer, const FilterChain& spec);
 
 }  // namespace pblur

@@ -56,7 +56,7 @@ struct FileResult {
 };
 
 struct BatchRunOptions {
-  FilterSpec spec;
+  FilterChain spec;
   LoadOptions load;
   SaveOptions save;
   // The backend and its worker count; strip_timeout limits one task: an image (images) or a strip.

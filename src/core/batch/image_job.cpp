@@ -15,7 +15,7 @@ using Clock = std::chrono::steady_clock;
 
 // The fixed part of a task message; the input path and the output path follow it.
 struct JobHeader {
-  FilterSpec spec;
+  FilterChain spec;
   std::uint64_t max_pixels;
   std::int32_t quality;  // 0: the format's default
   std::uint32_t input_size;

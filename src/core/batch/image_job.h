@@ -16,7 +16,7 @@ namespace pblur {
 struct ImageJob {
   std::filesystem::path input;
   std::filesystem::path output;
-  FilterSpec spec;
+  FilterChain spec;
   LoadOptions load;
   SaveOptions save;
 };

@@ -41,10 +41,10 @@ std::optional<InputStamp> stamp_input(const fs::path& path) {
   return stamp_of(status);
 }
 
-std::string output_options_digest(const FilterSpec& spec, const SaveOptions& save) {
-  char text[160];
-  std::snprintf(text, sizeof text, "filter=%d sigma=%.17g ksize=%d border=%d quality=%d",
-                int(spec.kind), spec.sigma, spec.ksize, int(spec.border), save.quality.value_or(0));
+std::string output_options_digest(const FilterChain& chain, const SaveOptions& save) {
+  // Every key of every filter, as described for 8-bit images, and the encoder's quality.
+  const std::string text =
+      describe_filter(chain, CV_8U) + " quality=" + std::to_string(save.quality.value_or(0));
   char digest[17];
   std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(fnv1a_64(text)));
   return digest;
@@ -55,7 +55,7 @@ std::string source_record(const InputStamp& input, const std::string& options_di
          " options=" + options_digest;
 }
 
-OutputRules output_rules_for(const fs::path& input, const FilterSpec& spec,
+OutputRules output_rules_for(const fs::path& input, const FilterChain& spec,
                              const SaveOptions& save) {
   const std::optional<InputStamp> stamp = stamp_input(input);
   if (!stamp) return {};  // loading it fails with the reason

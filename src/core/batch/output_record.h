@@ -24,7 +24,7 @@ struct InputStamp {
 std::optional<InputStamp> stamp_input(const std::filesystem::path& path);
 
 // A digest of the options that shape an output's bytes: the filter and the encoder's quality.
-std::string output_options_digest(const FilterSpec& spec, const SaveOptions& save);
+std::string output_options_digest(const FilterChain& chain, const SaveOptions& save);
 
 // What an output was made from: its input's size and modification time and the options digest.
 // Stored with the output in the extended attribute kSourceRecordAttribute.
@@ -32,7 +32,7 @@ std::string source_record(const InputStamp& input, const std::string& options_di
 
 // The rules for writing an output made from `input` with these options: never over `input`
 // itself, and recording where it came from. Taken before `input` is opened.
-OutputRules output_rules_for(const std::filesystem::path& input, const FilterSpec& spec,
+OutputRules output_rules_for(const std::filesystem::path& input, const FilterChain& spec,
                              const SaveOptions& save);
 
 // Whether the regular file `output` was made from `input` as it is now, with these options: its

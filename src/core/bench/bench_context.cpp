@@ -1,7 +1,5 @@
 #include "core/bench/bench_context.h"
 
-#include <cstdio>
-
 #include <oneapi/tbb/version.h>
 #include <opencv2/core/version.hpp>
 
@@ -10,29 +8,13 @@
 namespace pblur {
 namespace {
 
-std::string format_number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
-std::string describe_filter(const FilterSpec& spec, int depth) {
-  std::string text(filter_kind_name(spec.kind));
-  if (spec.kind == FilterKind::pil_blur) return text;
-  if (spec.kind == FilterKind::gaussian) text += " sigma=" + format_number(spec.sigma);
-  text += " ksize=" + std::to_string(effective_kernel_size(spec, depth));
-  if (spec.kind != FilterKind::median)
-    text += " border=" + std::string(border_mode_name(spec.border));
-  return text;
-}
-
 BenchImage describe_image(const cv::Mat& image) {
   return {image.cols, image.rows, image.channels(), image.depth() == CV_16U ? 16 : 8};
 }
 
 }  // namespace
 
-BenchContext make_bench_context(BenchSubject subject, const cv::Mat& image, const FilterSpec& spec,
+BenchContext make_bench_context(BenchSubject subject, const cv::Mat& image, const FilterChain& spec,
                                 const std::vector<int>& worker_counts, int repeat, int warmup) {
   BenchContext context;
   context.subject = subject;

@@ -40,7 +40,7 @@ struct BenchContext {
   bool assertions = false;  // a debug build
   BenchImage image;         // the first image of a folder
   BenchInput input;
-  FilterSpec spec;
+  FilterChain spec;
   std::string filter;  // e.g. "gaussian sigma=8 ksize=49 border=reflect101"
   std::vector<int> worker_counts;
   int repeat = 0;
@@ -51,7 +51,7 @@ struct BenchContext {
 
 // The machine, versions, image, filter and run counts of a benchmark of `subject`, whose (first)
 // image is `image`. Throws UsageError naming a worker count out of range.
-BenchContext make_bench_context(BenchSubject subject, const cv::Mat& image, const FilterSpec& spec,
+BenchContext make_bench_context(BenchSubject subject, const cv::Mat& image, const FilterChain& spec,
                                 const std::vector<int>& worker_counts, int repeat, int warmup);
 
 }  // namespace pblur

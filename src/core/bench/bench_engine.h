@@ -20,7 +20,7 @@ struct BenchProgress {
 };
 
 struct BenchOptions {
-  FilterSpec spec;
+  FilterChain spec;
   std::vector<int> worker_counts;  // empty: default_worker_counts()
   int repeat = 0;                  // timed runs per configuration; 0: automatic
   int warmup = 1;                  // untimed runs per configuration after the cold one

@@ -10,8 +10,8 @@
 #include <numeric>
 #include <sstream>
 
-#include "core/batch/batch_runner.h"
 #include "core/base/errors.h"
+#include "core/batch/batch_runner.h"
 
 namespace pblur {
 namespace {

@@ -3,8 +3,8 @@
 #include <cstring>
 #include <memory>
 
-#include "core/base/errors.h"
 #include "core/backends/filter_backend.h"
+#include "core/base/errors.h"
 
 namespace pblur {
 namespace {
@@ -77,7 +77,7 @@ class ImageTrial : public BenchTrial {
  private:
   FilterBackend backend_;
   const cv::Mat& input_;
-  const FilterSpec& spec_;
+  const FilterChain& spec_;
   bool is_reference_;
   cv::Mat& reference_;  // the first sequential output
   cv::Mat output_;
