@@ -85,13 +85,27 @@ TEST(Cli, EveryBackendWritesTheSameBytes) {
   }
 }
 
-TEST(Cli, VerbosePrintsEveryPhase) {
+TEST(Cli, VerbosePrintsEveryPhaseOfAWholeImageRunAndWhy) {
   testing::TemporaryFolder folder;
   const auto result =
-      testing::run_pblur({fruits(), (folder / "o.jpg").string(), "-v", "--procs", "2"});
+      testing::run_pblur({fruits(), (folder / "o.bmp").string(), "-v", "--procs", "2"});
   EXPECT_EQ(result.exit_code, 0);
+  EXPECT_THAT(result.err, HasSubstr("whole image: pblur encodes .bmp files whole"));
   for (const char* phase : {"load", "start workers", "send", "filter", "collect", "save"}) {
     EXPECT_THAT(result.err, HasSubstr(phase));
+  }
+}
+
+TEST(Cli, VerbosePrintsEveryStageOfAStreamedRun) {
+  testing::TemporaryFolder folder;
+  for (const char* backend : {"--procs", "--threads"}) {
+    const auto result =
+        testing::run_pblur({fruits(), (folder / "o.jpg").string(), "-v", backend, "2"});
+    EXPECT_EQ(result.exit_code, 0);
+    EXPECT_THAT(result.err, HasSubstr("streamed: 15 strips"));
+    for (const char* stage : {"decode (busy)", "filter (busy)", "encode (busy)", "total"}) {
+      EXPECT_THAT(result.err, HasSubstr(stage));
+    }
   }
 }
 

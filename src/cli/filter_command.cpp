@@ -6,10 +6,11 @@
 #include <optional>
 
 #include "cli/cli_support.h"
-#include "core/os/atomic_output.h"
+#include "core/backends/file_stream.h"
 #include "core/backends/filter_backend.h"
 #include "core/image/image_io.h"
 #include "core/ipc/process_runtime.h"
+#include "core/os/atomic_output.h"
 #include "core/os/temporary_files.h"
 
 namespace pblur::cli {
@@ -19,6 +20,7 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 struct Timings {
+  std::string whole_image_reason;
   std::chrono::nanoseconds load{0};
   std::chrono::nanoseconds save{0};
   FilterResult result;
@@ -30,13 +32,12 @@ std::string describe_image(const cv::Mat& image) {
          kChannels[image.channels()] + (image.depth() == CV_16U ? " 16-bit" : " 8-bit");
 }
 
+std::string describe_backend(const BackendChoice& choice);
+
 void print_phases(const Timings& timings, const BackendChoice& choice, const cv::Mat& image) {
   const PhaseTimes& t = timings.result.times;
-  std::string backend(backend_name(choice.kind));
-  if (choice.kind != BackendKind::sequential) backend += " " + std::to_string(choice.workers);
-  if (choice.kind == BackendKind::processes)
-    backend += ", " + std::string(transport_name(choice.transport));
-  messages() << "pblur: " << describe_image(image) << ", " << backend << "\n";
+  messages() << "pblur: " << describe_image(image) << ", " << describe_backend(choice)
+             << ", whole image: " << timings.whole_image_reason << "\n";
   const auto line = [](const char* phase, std::chrono::nanoseconds d) {
     messages() << "pblur:   " << phase << format_duration(d) << "\n";
   };
@@ -54,6 +55,39 @@ void print_phases(const Timings& timings, const BackendChoice& choice, const cv:
     messages() << "pblur:   queue traffic  " << timings.result.queue_bytes << " bytes";
     if (timings.result.workers_replaced > 0) {
       messages() << ", " << timings.result.workers_replaced << " workers replaced";
+    }
+    messages() << "\n";
+  }
+}
+
+std::string describe_backend(const BackendChoice& choice) {
+  std::string backend(backend_name(choice.kind));
+  if (choice.kind != BackendKind::sequential) backend += " " + std::to_string(choice.workers);
+  if (choice.kind == BackendKind::processes)
+    backend += ", " + std::string(transport_name(choice.transport));
+  return backend;
+}
+
+void print_stream(const FileStreamResult& streamed, const BackendChoice& choice) {
+  const RowLayout& layout = streamed.layout;
+  const StreamStats& stats = streamed.stats;
+  static const char* const kChannels[] = {"", "gray", "", "BGR", "BGRA"};
+  messages() << "pblur: " << layout.width << "x" << layout.height << " "
+             << kChannels[layout.channels] << " " << layout.bits << "-bit, "
+             << describe_backend(choice) << ", streamed: " << stats.strips << " strips, "
+             << stats.in_flight << " in flight, " << stats.window_bytes / 1024
+             << " KiB of rows held\n";
+  const auto line = [](const char* stage, std::chrono::nanoseconds d) {
+    messages() << "pblur:   " << stage << format_duration(d) << "\n";
+  };
+  line("decode (busy)  ", stats.decode);
+  line("filter (busy)  ", stats.filter);
+  line("encode (busy)  ", stats.encode);
+  line("total          ", stats.wall);
+  if (choice.kind == BackendKind::processes) {
+    messages() << "pblur:   queue traffic  " << stats.queue_bytes << " bytes";
+    if (stats.workers_replaced > 0) {
+      messages() << ", " << stats.workers_replaced << " workers replaced";
     }
     messages() << "\n";
   }
@@ -102,7 +136,20 @@ int run_filter_command(const FilterCommandOptions& options) {
   FilterBackend backend(choice, runtime.get());
   const auto runtime_start_up = Clock::now() - start;
 
+  SaveOptions save;
+  if (options.quality > 0) save.quality = options.quality;
   Timings timings;
+  timings.whole_image_reason = "--seq is the whole-image reference";
+  if (choice.kind != BackendKind::sequential) {
+    const FileStreamResult streamed =
+        stream_file(backend, options.input, options.output, spec,
+                    FileStreamOptions{options.max_pixels, save, {}, {}});
+    if (streamed.streamed) {
+      if (options.verbose) print_stream(streamed, choice);
+      return kSuccess;
+    }
+    timings.whole_image_reason = streamed.whole_image_reason;
+  }
   start = Clock::now();
   const cv::Mat image =
       load_image(options.input, LoadOptions{options.max_pixels, backend.image_allocator()});
@@ -114,8 +161,6 @@ int run_filter_command(const FilterCommandOptions& options) {
   timings.result.times.start_workers += runtime_start_up;
 
   start = Clock::now();
-  SaveOptions save;
-  if (options.quality > 0) save.quality = options.quality;
   save_image(timings.result.image, options.output, save);
   timings.save = Clock::now() - start;
   if (options.verbose) print_phases(timings, choice, image);

@@ -38,6 +38,7 @@ StreamStats FilterBackend::stream(RowReader& reader, RowWriter& writer, const Fi
                                   const StreamOptions& options) {
   StreamOptions with_stop = options;
   if (!with_stop.stop) with_stop.stop = choice_.stop;
+  if (with_stop.strips == 0) with_stop.strips = choice_.strips;
   switch (choice_.kind) {
     case BackendKind::processes:
       return processes_->stream(reader, writer, spec, with_stop);

@@ -13,12 +13,12 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/os/atomic_output.h"
 #include "core/base/errors.h"
-#include "core/image/jpeg_reader.h"
-#include "core/image/whole_image.h"
 #include "core/image/image_header.h"
 #include "core/image/input_file.h"
+#include "core/image/jpeg_reader.h"
+#include "core/image/whole_image.h"
+#include "core/os/atomic_output.h"
 
 namespace pblur {
 namespace {
@@ -67,12 +67,7 @@ class SilencedStderr {
 };
 
 void check_pixel_count(const fs::path& path, const ImageHeader& header, std::uint64_t max_pixels) {
-  const std::uint64_t pixels = pixel_count(header);
-  if (pixels > max_pixels) {
-    refuse_input(path, "the image is " + std::to_string(header.width) + "x" +
-                           std::to_string(header.height) + " = " + std::to_string(pixels) +
-                           " pixels, more than --max-pixels " + std::to_string(max_pixels));
-  }
+  check_pixel_budget(path, header.width, header.height, max_pixels);
 }
 
 // What OpenCV decodes these formats to, which pblur does not filter; nullopt for the others.
@@ -141,7 +136,7 @@ cv::Mat decode_jpeg(const fs::path& path, std::span<const std::byte> bytes,
     JpegReader reader(bytes);
     return read_whole_image(reader, options.allocator);
   } catch (const CodecError& error) {
-    refuse_input(path, std::string("the file is corrupt (") + error.what() + ")");
+    refuse_corrupt_input(path, error.what());
   }
 }
 
@@ -202,6 +197,23 @@ std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& opti
 }
 
 }  // namespace
+
+void check_pixel_budget(const fs::path& path, std::uint64_t width, std::uint64_t height,
+                        std::uint64_t max_pixels) {
+  ImageHeader header;
+  header.width = width;
+  header.height = height;
+  const std::uint64_t pixels = pixel_count(header);
+  if (pixels > max_pixels) {
+    refuse_input(path, "the image is " + std::to_string(width) + "x" + std::to_string(height) +
+                           " = " + std::to_string(pixels) + " pixels, more than --max-pixels " +
+                           std::to_string(max_pixels));
+  }
+}
+
+void refuse_corrupt_input(const fs::path& path, const std::string& reason) {
+  refuse_input(path, "the file is corrupt (" + reason + ")");
+}
 
 cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
   const std::vector<std::byte> bytes = read_input_file(path, options.max_pixels);

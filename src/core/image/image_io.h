@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -29,6 +30,15 @@ struct SaveOptions {
 // or pixels other than 8 or 16 bits. Everything the header decides (see read_image_header) is
 // checked before any pixel memory is committed.
 cv::Mat load_image(const std::filesystem::path& path, const LoadOptions& options = {});
+
+// Throws InputError naming `path` unless a width x height image is within `max_pixels`: the
+// check load_image makes from a header, for readers that read the header themselves.
+void check_pixel_budget(const std::filesystem::path& path, std::uint64_t width,
+                        std::uint64_t height, std::uint64_t max_pixels);
+
+// The InputError for a file whose pixels cannot be decoded: "the file is corrupt (REASON)".
+[[noreturn]] void refuse_corrupt_input(const std::filesystem::path& path,
+                                       const std::string& reason);
 
 // Throws OutputError unless an image can be written at `path`: its folder exists, it is not a
 // folder itself, and its extension names a format OpenCV writes.

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "core/backends/filter_backend.h"
+#include "core/backends/stream_stats.h"
+#include "core/image/image_io.h"
+#include "core/image/row_codec.h"
+#include "core/os/atomic_output.h"
+
+namespace pblur {
+
+struct FileStreamOptions {
+  std::uint64_t max_pixels = kDefaultMaxPixels;
+  SaveOptions save;
+  OutputRules rules;
+  StreamOptions stream;
+};
+
+// How stream_file went: streamed, or why the file must go the whole-image way instead.
+struct FileStreamResult {
+  bool streamed = false;
+  std::string whole_image_reason;  // when not streamed
+  RowLayout layout;                // when streamed
+  StreamStats stats;               // when streamed
+};
+
+// Decodes `input`, filters it with `backend` and encodes it into `output` at once, strip by
+// strip, in bounded memory, when pblur reads the input's format and writes the output's row by
+// row (JPEG, PNG, binary PNM, TIFF) and the rows need no turning. Otherwise writes nothing and
+// says why, for the caller to load, filter and save the whole image; an input that cannot be
+// opened is left to that path too, which reports it. The output appears whole or not at all
+// (see AtomicOutputFile). Throws InputError (too many pixels, corrupt or cut short mid-stream),
+// OutputError, ProcessingError, Interrupted.
+FileStreamResult stream_file(FilterBackend& backend, const std::filesystem::path& input,
+                             const std::filesystem::path& output, const FilterChain& chain,
+                             const FileStreamOptions& options);
+
+}  // namespace pblur
