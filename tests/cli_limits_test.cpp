@@ -110,7 +110,7 @@ TEST_F(NoPidfd, StripTimeoutKillsAHungWorker) {
 TEST_F(NoPidfd, AStripThatAlwaysHangsFailsTheRunAfterItsTimeouts) {
   const auto out = folder_ / "out.png";
   const auto result = testing::run_pblur(
-      {fruits(), out.string(), "--procs", "2", "--strip-timeout", "0.2"},
+      {fruits(), out.string(), "--procs", "2", "--strips", "2", "--strip-timeout", "0.2"},
       without_pidfds(testing::with_worker_fault("stage=running_task,action=hang,task=1,times=9")),
       std::chrono::seconds(60));
   EXPECT_EQ(result.exit_code, 1);
@@ -179,7 +179,8 @@ TEST_F(AddressSpaceLimit, TwoGibibytesAreEnoughForABatch) {
 
 // 8000x8000 RGB is 183 MiB decoded, and as much again for the output: more than a limit of
 // 800 MB leaves the workers' shared memory.
-TEST_F(AddressSpaceLimit, AnImageThatDoesNotFitIsAClearError) {
+// Whole, an 8000 x 8000 image does not fit in 800 MB of address space; streamed, it does.
+TEST_F(AddressSpaceLimit, AnImageThatDoesNotFitWholeIsAClearErrorAndStreamsInBoundedMemory) {
   cv::Mat gradient(8000, 8000, CV_8UC3);
   for (int row = 0; row < gradient.rows; ++row) {
     gradient.row(row).setTo(cv::Scalar(row % 256, (row / 32) % 256, 128));
@@ -189,8 +190,12 @@ TEST_F(AddressSpaceLimit, AnImageThatDoesNotFitIsAClearError) {
   gradient.release();
   testing::Launch launch;
   launch.address_space = 800'000'000;
-  const auto result =
+  const auto streamed =
       testing::run_pblur({in.string(), (folder_ / "out.png").string(), "--procs", "2"}, launch);
+  EXPECT_EQ(streamed.exit_code, 0) << streamed.err;
+  std::filesystem::remove(folder_ / "out.png");
+  const auto result =
+      testing::run_pblur({in.string(), (folder_ / "out.bmp").string(), "--procs", "2"}, launch);
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, HasSubstr("pblur: error: the workers' shared memory is full: 183 MiB "
                                     "more needed, "));

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "cli_runner.h"
-#include "core/image/image_io.h"
 #include "core/backends/sequential_backend.h"
+#include "core/image/image_io.h"
 #include "test_support.h"
 
 namespace pblur {
@@ -295,7 +295,7 @@ TEST(Cli, HelpAndVersionSucceed) {
 TEST(Cli, AStripThatKeepsKillingWorkersFailsTheRunNamingStripAndSignal) {
   testing::TemporaryFolder folder;
   const auto result = testing::run_pblur(
-      {fruits(), (folder / "out.png").string(), "--procs", "2"},
+      {fruits(), (folder / "out.png").string(), "--procs", "2", "--strips", "2"},
       testing::with_worker_fault("stage=running_task,action=segv,task=1,times=1000"));
   EXPECT_EQ(result.exit_code, kProcessingFailed);
   EXPECT_THAT(result.err, HasSubstr("strip 2 of 2"));

@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "core/base/errors.h"
+#include "core/image/input_file.h"
 #include "core/image/row_codecs.h"
 
 namespace pblur {
@@ -68,9 +70,10 @@ class OutputRows final : public RowWriter {
   const fs::path& path_;
 };
 
-bool is_regular_file(std::FILE* file) {
+std::optional<std::uint64_t> regular_file_size(std::FILE* file) {
   struct stat status;
-  return fstat(fileno(file), &status) == 0 && S_ISREG(status.st_mode);
+  if (fstat(fileno(file), &status) != 0 || !S_ISREG(status.st_mode)) return std::nullopt;
+  return std::uint64_t(status.st_size);
 }
 
 // The reader for `input`, or nullptr with the reason the whole-image path must take it.
@@ -79,37 +82,27 @@ std::unique_ptr<RowReader> streaming_reader(std::FILE* input, std::string& reaso
     reason = "the input cannot be opened";
     return nullptr;
   }
-  if (!is_regular_file(input)) {
+  const std::optional<std::uint64_t> size = regular_file_size(input);
+  if (!size) {
     reason = "the input is not a regular file";
     return nullptr;
   }
   try {
     std::unique_ptr<RowReader> reader = open_row_reader(input, &reason);
-    if (reader && !reader->can_stream()) {
+    if (!reader) return nullptr;
+    if (!reader->can_stream()) {
       reason = reader->stream_blocker();
+      return nullptr;
+    }
+    const RowLayout& layout = reader->layout();
+    if (*size > largest_file_for(std::uint64_t(layout.width) * std::uint64_t(layout.height))) {
+      reason = "the file is longer than its image can be";
       return nullptr;
     }
     return reader;
   } catch (const CodecError& error) {
     reason = std::string("its header cannot be read (") + error.what() + ")";
     return nullptr;
-  }
-}
-
-File output_stream(const AtomicOutputFile& file, const fs::path& path) {
-  const int fd = dup(file.descriptor());
-  File stream(fd >= 0 ? fdopen(fd, "wb") : nullptr);
-  if (!stream) {
-    if (fd >= 0) close(fd);
-    throw OutputError("cannot write '" + path.string() + "': " + std::strerror(errno));
-  }
-  return stream;
-}
-
-void close_output(File stream, const fs::path& path) {
-  const bool failed = std::ferror(stream.get()) != 0;
-  if (std::fclose(stream.release()) != 0 || failed) {
-    throw OutputError("cannot write '" + path.string() + "': " + std::strerror(errno));
   }
 }
 
@@ -133,14 +126,13 @@ FileStreamResult stream_file(FilterBackend& backend, const fs::path& input, cons
   check_output_can_hold(output, cv::Mat(1, 1, layout.cv_type()));
 
   AtomicOutputFile file(output, options.rules);
-  File out = output_stream(file, output);
   const RowWriteOptions write_options{options.save.quality, std::nullopt};
-  std::unique_ptr<RowWriter> writer = open_row_writer(out.get(), extension, layout, write_options);
+  std::unique_ptr<RowWriter> writer =
+      open_row_writer(file.stream(), extension, layout, write_options);
   InputRows input_rows(*reader, input);
   OutputRows output_rows(*writer, output);
   result.stats = backend.stream(input_rows, output_rows, chain, options.stream);
   writer.reset();
-  close_output(std::move(out), output);
   file.commit();
   result.streamed = true;
   return result;

@@ -113,7 +113,17 @@ AtomicOutputFile::AtomicOutputFile(const fs::path& path, OutputRules rules)
 }
 
 AtomicOutputFile::~AtomicOutputFile() {
-  if (fd_ >= 0) close(fd_);  // Don't retry close on EINTR: the descriptor is gone either way.
+  if (stream_) {
+    std::fclose(stream_);  // closes fd_ too
+  } else if (fd_ >= 0) {
+    close(fd_);  // Don't retry close on EINTR: the descriptor is gone either way.
+  }
+}
+
+std::FILE* AtomicOutputFile::stream() {
+  if (!stream_) stream_ = fdopen(fd_, "wb");
+  if (!stream_) fail(path_, "cannot write", errno);
+  return stream_;
 }
 
 void AtomicOutputFile::write(std::span<const std::byte> bytes) {
@@ -121,6 +131,9 @@ void AtomicOutputFile::write(std::span<const std::byte> bytes) {
 }
 
 void AtomicOutputFile::commit() {
+  if (stream_ && (std::fflush(stream_) != 0 || std::ferror(stream_))) {
+    fail(path_, "write failed", errno);
+  }
   finish_file(fd_, path_, rules_);
   if (named_) {
     BlockedSignals blocked;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -48,6 +49,8 @@ class AtomicOutputFile {
 
   // Where the bytes go, for writers that take a descriptor.
   int descriptor() const { return fd_; }
+  // The same file as a stdio stream, for encoders that write through one; flushed by commit().
+  std::FILE* stream();
   void write(std::span<const std::byte> bytes);
   // Flushes the file and renames it into place, after checking again that what is at the path
   // may be replaced; signals are held for the last steps. Throws OutputError.
@@ -58,6 +61,7 @@ class AtomicOutputFile {
   OutputRules rules_;
   std::unique_ptr<NamedTemporary> named_;
   int fd_ = -1;
+  std::FILE* stream_ = nullptr;  // over fd_, once asked for
 };
 
 // Writes `bytes` to `path` so that the file appears whole or not at all, and an existing file
