@@ -18,6 +18,8 @@ packages=(
   python3-matplotlib # pblur bench --plot (tools/plot_bench.py, run by /usr/bin/python3)
   libvips-tools      # tools/bench_batch.sh: the `xargs vips gaussblur` baseline
   bc                 # tools/bench_batch.sh: arithmetic on the timings
+  man-db groff-base  # the tests: `man -l` and `groff -ww` render the man pages without warnings
+  zsh fish           # the tests: the zsh and fish completions load in their shells
 )
 
 missing=()

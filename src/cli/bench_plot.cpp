@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -48,6 +49,25 @@ int run_program(const std::vector<std::string>& argv, const std::string& log) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+bool is_inside(const fs::path& path, const fs::path& folder) {
+  const auto ends = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
+  return ends.first == folder.end();
+}
+
+// The script installed beside the binary (PREFIX/bin/pblur, PREFIX/share/pblur/plot_bench.py),
+// or, for a binary in the build tree, the source tree's.
+fs::path plot_script() {
+  std::error_code error;
+  const fs::path binary = fs::read_symlink("/proc/self/exe", error);
+  if (error) return PBLUR_SOURCE_PLOT_SCRIPT;
+  const fs::path installed =
+      (binary.parent_path() / "../share/pblur/plot_bench.py").lexically_normal();
+  if (!fs::exists(installed) && is_inside(binary, PBLUR_BUILD_DIR)) {
+    return PBLUR_SOURCE_PLOT_SCRIPT;
+  }
+  return installed;
+}
+
 std::string last_line(const fs::path& file) {
   std::ifstream in(file);
   std::string line, last;
@@ -80,8 +100,9 @@ class TemporaryLog {
 }  // namespace
 
 void check_plotting_available() {
-  if (!fs::exists(PBLUR_PLOT_SCRIPT)) {
-    throw OutputError(std::string("--plot needs ") + PBLUR_PLOT_SCRIPT + ", which is missing");
+  const fs::path script = plot_script();
+  if (!fs::exists(script)) {
+    throw OutputError("--plot needs " + script.string() + ", which is missing");
   }
   if (run_program({python(), "-c", "import matplotlib"}, "") != 0) {
     throw OutputError("--plot needs matplotlib, which " + python() +
@@ -93,7 +114,7 @@ void check_plotting_available() {
 void plot_bench(const fs::path& json, const fs::path& output) {
   const TemporaryLog log;
   const int status =
-      run_program({python(), PBLUR_PLOT_SCRIPT, json.string(), output.string()}, log.path());
+      run_program({python(), plot_script().string(), json.string(), output.string()}, log.path());
   if (status == 0) return;
   const std::string reason = last_line(log.path());
   throw OutputError("cannot draw '" + output.string() +

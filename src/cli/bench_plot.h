@@ -4,7 +4,8 @@
 
 namespace pblur::cli {
 
-// Charts are drawn by tools/plot_bench.py with matplotlib, run by /usr/bin/python3 (Debian's
+// Charts are drawn by plot_bench.py (installed in PREFIX/share/pblur; tools/ in the source tree
+// for a binary in the build tree) with matplotlib, run by /usr/bin/python3 (Debian's
 // python3-matplotlib), or by the interpreter named in the environment variable PBLUR_PYTHON.
 
 // Throws OutputError unless the interpreter can import matplotlib and the script exists.

@@ -1,0 +1,30 @@
+# cmake --install: the GNU layout under CMAKE_INSTALL_PREFIX (DESTDIR honoured).
+#   bin/pblur
+#   lib/pblur/                          shared libraries pblur loads at run time (none yet)
+#   share/pblur/                        plot_bench.py and the module it imports (bench --plot)
+#   share/man/man1/                     pblur.1, pblur-batch.1, pblur-bench.1
+#   share/bash-completion/completions/  pblur
+#   share/zsh/site-functions/           _pblur
+#   share/fish/vendor_completions.d/    pblur.fish
+include(GNUInstallDirs)
+
+install(TARGETS pblur RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+# A library pblur dlopens goes here: install(TARGETS lib LIBRARY DESTINATION ${PBLUR_INSTALL_LIBDIR})
+# and pblur finds it as ../lib/pblur from its own path (/proc/self/exe), as it finds share/pblur.
+set(PBLUR_INSTALL_LIBDIR ${CMAKE_INSTALL_LIBDIR}/pblur)
+
+# bench --plot runs ../share/pblur/plot_bench.py from the binary's path (src/cli/bench_plot.cpp).
+install(PROGRAMS tools/plot_bench.py DESTINATION ${CMAKE_INSTALL_DATADIR}/pblur)
+install(FILES tools/bench_report.py DESTINATION ${CMAKE_INSTALL_DATADIR}/pblur)
+
+# Man pages: written in roff under docs/man, with the version filled in.
+foreach(page pblur pblur-batch pblur-bench)
+  configure_file(docs/man/${page}.1.in ${PROJECT_BINARY_DIR}/man/${page}.1 @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/man/${page}.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+endforeach()
+
+install(FILES completions/pblur.bash
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME pblur)
+install(FILES completions/_pblur DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)
+install(FILES completions/pblur.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
