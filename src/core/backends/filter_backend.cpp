@@ -13,9 +13,7 @@ FilterBackend::FilterBackend(const BackendChoice& choice, ProcessRuntime* runtim
     : choice_(choice) {
   if (choice_.kind != BackendKind::processes) return;
   if (!runtime) throw std::logic_error("the process backend needs a ProcessRuntime");
-  processes_ = std::make_unique<ProcessBackend>(
-      *runtime, ProcessBackendOptions{choice_.workers, choice_.transport, choice_.strips,
-                                      choice_.strip_timeout, choice_.stop});
+  processes_ = std::make_unique<ProcessBackend>(*runtime, choice_);
 }
 
 cv::MatAllocator* FilterBackend::image_allocator() const {

@@ -1,27 +1,16 @@
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <memory>
-#include <optional>
 
 #include <opencv2/core.hpp>
 
 #include "core/backends/backend.h"
+#include "core/backends/backend_choice.h"
 #include "core/backends/process_backend.h"
 #include "core/filters/filter_spec.h"
 #include "core/ipc/process_runtime.h"
 
 namespace pblur {
-
-struct BackendChoice {
-  BackendKind kind = BackendKind::processes;
-  int workers = 1;  // processes or threads
-  Transport transport = Transport::shared;
-  int strips = 0;  // 0: one per worker
-  std::optional<std::chrono::milliseconds> strip_timeout;
-  const std::atomic<bool>* stop = nullptr;  // see ProcessBackendOptions::stop
-};
 
 // Filters images with the chosen backend; worker processes are kept from one image to the next.
 class FilterBackend {

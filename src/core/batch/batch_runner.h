@@ -10,8 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/batch/batch_plan.h"
+#include "core/backends/backend_choice.h"
 #include "core/backends/filter_backend.h"
+#include "core/batch/batch_plan.h"
 #include "core/filters/filter_spec.h"
 #include "core/image/image_io.h"
 #include "core/ipc/process_runtime.h"
