@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <optional>
 #include <string_view>
@@ -27,8 +26,6 @@ struct BackendChoice {
   int strips = 0;                           // 0: one per worker
   // Processes: a worker that holds one task (a strip, or a whole image) longer is replaced.
   std::optional<std::chrono::milliseconds> strip_timeout;
-  // When this turns true, filtering stops within milliseconds and throws Interrupted.
-  const std::atomic<bool>* stop = nullptr;
 };
 
 }  // namespace pblur

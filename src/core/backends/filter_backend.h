@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <stop_token>
 
 #include <opencv2/core.hpp>
 
@@ -15,8 +16,9 @@ namespace pblur {
 // Filters images with the chosen backend; worker processes are kept from one image to the next.
 class FilterBackend {
  public:
-  // `runtime` is needed for the process backend only, and must outlive this.
-  FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime);
+  // `runtime` is needed for the process backend only, and must outlive this. When a stop is
+  // requested of `stop`, filter() and stream() stop within milliseconds and throw Interrupted.
+  FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime, std::stop_token stop = {});
 
   FilterResult filter(const cv::Mat& image, const FilterChain& spec);
   // Decodes `reader`, filters and encodes into `writer` at once, strip by strip (processes and
@@ -30,6 +32,7 @@ class FilterBackend {
 
  private:
   BackendChoice choice_;
+  std::stop_token stop_;
   std::unique_ptr<ProcessBackend> processes_;
 };
 

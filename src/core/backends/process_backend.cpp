@@ -41,8 +41,9 @@ void record_run(const PoolRunStats& stats, std::chrono::nanoseconds run_time,
 
 }  // namespace
 
-ProcessBackend::ProcessBackend(ProcessRuntime& runtime, const BackendChoice& choice)
-    : runtime_(runtime), choice_(choice) {
+ProcessBackend::ProcessBackend(ProcessRuntime& runtime, const BackendChoice& choice,
+                               std::stop_token stop)
+    : runtime_(runtime), choice_(choice), stop_(std::move(stop)) {
   if (choice_.workers < 1) throw UsageError("--procs must be at least 1");
 }
 
@@ -66,7 +67,7 @@ void ProcessBackend::ensure_pool(std::size_t task_bytes, std::size_t result_byte
   pool_options.result_queue_bytes = 2 * result_bytes + 4096;
   pool_options.task_timeout = choice_.strip_timeout;
   pool_options.worker_init = single_threaded_worker;
-  pool_options.stop = choice_.stop;
+  pool_options.stop = stop_;
   pool_ = std::make_unique<ProcessPool>(runtime_.arena, runtime_.server, filter_strip_task,
                                         pool_options);
   times.start_workers = Clock::now() - start;
@@ -79,7 +80,7 @@ StreamStats ProcessBackend::stream(RowReader& reader, RowWriter& writer, const F
       reader.layout(), spec, choice_.transport, choice_.workers, options.strips);
   ensure_pool(bytes.task, bytes.result, times);
   StreamOptions with_stop = options;
-  if (!with_stop.stop) with_stop.stop = choice_.stop;
+  if (!with_stop.stop.stop_possible()) with_stop.stop = stop_;
   return stream_with_processes(*pool_, runtime_.arena.mat_allocator(), choice_.transport, reader,
                                writer, spec, with_stop);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <stop_token>
 
 #include <opencv2/core.hpp>
 
@@ -19,7 +20,9 @@ namespace pblur {
 class ProcessBackend {
  public:
   // `choice.kind` is not looked at: these are processes.
-  ProcessBackend(ProcessRuntime& runtime, const BackendChoice& choice);
+  // When a stop is requested of `stop`, filter() and stream() stop within milliseconds and throw
+  // Interrupted.
+  ProcessBackend(ProcessRuntime& runtime, const BackendChoice& choice, std::stop_token stop = {});
   ~ProcessBackend();
 
   // Where to decode images so that filter() needs no copy: shared memory for the shared
@@ -40,6 +43,7 @@ class ProcessBackend {
 
   ProcessRuntime& runtime_;
   BackendChoice choice_;
+  std::stop_token stop_;
   std::unique_ptr<ProcessPool> pool_;
 };
 
