@@ -108,9 +108,10 @@ TEST_F(BatchBench, AnOutputThatDiffersFromSeqIsThatConfigurationsError) {
 }
 
 TEST_F(BatchBench, StoppingThrowsInterruptedAndLeavesNoOutputs) {
-  const std::atomic<bool> stop{true};
+  std::stop_source stop;
+  stop.request_stop();
   BenchOptions options = quick();
-  options.stop = &stop;
+  options.stop = stop.get_token();
   EXPECT_THROW(run_folder_bench(bench_test_runtime(), items_, LoadOptions{}, options), Interrupted);
   EXPECT_TRUE(temporary_folder_is_empty());
 }

@@ -229,9 +229,10 @@ TEST(BatchPlan, ShardsCoverEveryFileExactlyOnce) {
 TEST(BatchPlan, StopFlagInterruptsTheScan) {
   const TempDir dir;
   touch(dir / "in/a.png");
-  const std::atomic<bool> stop{true};
+  std::stop_source stop;
+  stop.request_stop();
   BatchPlanOptions options = options_for(dir);
-  options.stop = &stop;
+  options.stop = stop.get_token();
   EXPECT_THROW(plan_batch(options), Interrupted);
 }
 

@@ -161,11 +161,12 @@ TEST(RunBatch, StripsInThreadsAndSequential) {
 TEST(RunBatch, StopBeforeStartWritesNothing) {
   const TempDir dir;
   const auto items = make_items(dir, 4);
-  const std::atomic<bool> stop{true};
+  std::stop_source stop;
+  stop.request_stop();
   for (const SplitMode split : {SplitMode::images, SplitMode::strips}) {
     for (const BackendKind kind : {BackendKind::processes, BackendKind::threads}) {
       auto options = options_with(kind, 2, split);
-      options.stop = &stop;
+      options.stop = stop.get_token();
       std::vector<FileResult> results;
       EXPECT_THROW(
           run_batch(items, options, runtime, [&](const FileResult& r) { results.push_back(r); }),

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "bench_test_runtime.h"
-#include "core/base/errors.h"
 #include "core/backends/process_backend.h"
+#include "core/base/errors.h"
 
 namespace pblur {
 namespace {
@@ -173,7 +173,7 @@ TEST(ProcessBackendPeakMemory, AWorkerCountsTheSharedPagesItReadAndWrote) {
   FilterSpec spec;
   spec.sigma = 1.0;
   for (const Transport transport : {Transport::shared, Transport::copy}) {
-    ProcessBackendOptions options;
+    BackendChoice options;
     options.transport = transport;
     ProcessBackend backend(bench_test_runtime(), options);
     const FilterResult result = backend.filter(image, spec);

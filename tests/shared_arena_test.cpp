@@ -6,8 +6,8 @@
 
 #include <cstring>
 
-#include "core/base/errors.h"
 #include "core/backends/process_backend.h"
+#include "core/base/errors.h"
 #include "test_support.h"
 
 namespace pblur {
@@ -52,7 +52,7 @@ TEST(SharedArena, DecodersGetPagesAsTheyWriteThem) {
 }
 
 TEST(SharedArena, TheProcessBackendDecodesIntoPagesCommittedOnWrite) {
-  ProcessBackend backend(testing::runtime(), ProcessBackendOptions{});
+  ProcessBackend backend(testing::runtime(), BackendChoice{});
   EXPECT_EQ(backend.image_allocator(), arena().decoder_allocator());
 }
 

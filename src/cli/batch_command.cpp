@@ -11,13 +11,14 @@
 
 #include "cli/batch_report.h"
 #include "cli/cli_support.h"
+#include "cli/interrupt_stop.h"
 #include "cli/progress.h"
-#include "core/os/atomic_output.h"
+#include "core/base/errors.h"
 #include "core/batch/batch_plan.h"
 #include "core/batch/batch_runner.h"
-#include "core/base/errors.h"
 #include "core/batch/output_record.h"
 #include "core/ipc/process_runtime.h"
+#include "core/os/atomic_output.h"
 
 namespace pblur::cli {
 namespace {
@@ -101,7 +102,8 @@ SaveOptions save_options(const BatchCommandOptions& options) {
   return save;
 }
 
-BatchPlanOptions plan_options(const BatchCommandOptions& options, const FilterChain& spec) {
+BatchPlanOptions plan_options(const BatchCommandOptions& options, const FilterChain& spec,
+                              std::stop_token stop) {
   BatchPlanOptions plan;
   plan.input_dir = options.input_dir;
   plan.output_dir = options.output_dir;
@@ -110,21 +112,21 @@ BatchPlanOptions plan_options(const BatchCommandOptions& options, const FilterCh
   plan.suffix = options.suffix;
   plan.overwrite = options.overwrite;
   if (!options.shard.empty()) plan.shard = *parse_shard(options.shard);
-  plan.stop = &stop_requested();
+  plan.stop = std::move(stop);
   plan.options_digest = output_options_digest(spec, save_options(options));
   if (!report_goes_to_stdout(options.report)) plan.report = options.report;
   return plan;
 }
 
 BatchRunOptions run_options(const BatchCommandOptions& options, const FilterChain& spec,
-                            const BackendChoice& choice, SplitMode split) {
+                            const BackendChoice& choice, SplitMode split, std::stop_token stop) {
   BatchRunOptions run;
   run.spec = spec;
   run.load.max_pixels = options.max_pixels;
   run.save = save_options(options);
   run.backend = choice;
   run.split = split;
-  run.stop = &stop_requested();
+  run.stop = std::move(stop);
   return run;
 }
 
@@ -262,11 +264,11 @@ int run_batch_command(const BatchCommandOptions& options) {
   // Before any thread exists: the fork server must not inherit one.
   std::unique_ptr<ProcessRuntime> runtime;
   if (choice.kind == BackendKind::processes) runtime = std::make_unique<ProcessRuntime>();
-  stop_on_interrupt_signals();
+  const InterruptStop interrupt;  // after the runtime: its watcher is a thread
 
   BatchPlan plan;
   try {
-    plan = plan_batch(plan_options(options, spec));
+    plan = plan_batch(plan_options(options, spec, interrupt.token()));
   } catch (const Interrupted&) {
     print_error("interrupted while looking for images; nothing was written");
     return interrupted_exit_code();
@@ -280,7 +282,8 @@ int run_batch_command(const BatchCommandOptions& options) {
 
   BatchTally tally{options.input_dir, options.output_dir, &plan, {}, split, choice, {}, 0};
   if (!plan.work.empty()) {
-    run_with_progress(options, run_options(options, spec, choice, split), runtime.get(), tally);
+    run_with_progress(options, run_options(options, spec, choice, split, interrupt.token()),
+                      runtime.get(), tally);
   }
   tally.elapsed = Clock::now() - start;
   if (!options.quiet && plan.work.empty() && plan.failed.empty())

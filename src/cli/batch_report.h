@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/backends/backend_choice.h"
 #include "core/batch/batch_plan.h"
 #include "core/batch/batch_runner.h"
-#include "core/backends/filter_backend.h"
 
 namespace pblur::cli {
 

@@ -11,6 +11,7 @@
 #include "cli/bench_plot.h"
 #include "cli/bench_reporter.h"
 #include "cli/cli_support.h"
+#include "cli/interrupt_stop.h"
 #include "core/base/errors.h"
 #include "core/batch/batch_plan.h"
 #include "core/bench/folder_bench.h"
@@ -179,12 +180,12 @@ std::vector<BatchItem> find_batch_images(const BenchCommandOptions& options) {
 
 int run_folder_bench_command(const BenchCommandOptions& options, ProcessRuntime& runtime) {
   BenchOptions bench = bench_options(options);
-  bench.stop = &stop_requested();
   const std::vector<BatchItem> items = find_batch_images(options);
 
   ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
   bench.on_progress = [&](const BenchProgress& p) { progress.update(p); };
-  stop_on_interrupt_signals();  // so that the temporary outputs are removed
+  const InterruptStop interrupt;  // so that the temporary outputs are removed
+  bench.stop = interrupt.token();
   BenchReport report;
   try {
     report = run_folder_bench(runtime, items, LoadOptions{}, bench);

@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "core/backends/filter_backend.h"
+#include "core/backends/backend_choice.h"
 #include "core/filters/filter_spec.h"
 
 namespace pblur::cli {

@@ -203,10 +203,10 @@ TEST(ProcessStream, AStopRequestEndsTheRunWithInterrupted) {
   MatRowWriter writer(reader.layout());
   const auto pool =
       make_pool(2, streamed_message_bytes(reader.layout(), spec, Transport::shared, 2, 0));
-  std::atomic<bool> stop{false};
+  std::stop_source stop;
   StreamOptions options;
-  options.stop = &stop;
-  options.on_rows = [&](int) { stop = true; };
+  options.stop = stop.get_token();
+  options.on_rows = [&](int) { stop.request_stop(); };
   EXPECT_THROW(stream_with_processes(*pool, testing::runtime().arena.mat_allocator(),
                                      Transport::shared, reader, writer, spec, options),
                Interrupted);

@@ -2,23 +2,12 @@
 
 #include <chrono>
 #include <cstdint>
-#include <optional>
-#include <string_view>
 
 #include <opencv2/core.hpp>
 
+#include "core/backends/backend_choice.h"
+
 namespace pblur {
-
-enum class BackendKind { processes, threads, sequential };
-
-// How strips reach worker processes: `shared`, the image and the output live in shared memory
-// and only strip descriptors cross the queue; `copy`, each strip's pixels travel through the
-// task queue and the filtered strip comes back through the result queue.
-enum class Transport { shared, copy };
-
-std::string_view backend_name(BackendKind kind);
-std::string_view transport_name(Transport transport);
-std::optional<Transport> parse_transport(std::string_view name);
 
 // Wall time of each phase of one filter run; zero for a phase the backend does not have.
 struct PhaseTimes {

@@ -9,13 +9,12 @@
 
 namespace pblur {
 
-FilterBackend::FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime)
-    : choice_(choice) {
+FilterBackend::FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime,
+                             std::stop_token stop)
+    : choice_(choice), stop_(std::move(stop)) {
   if (choice_.kind != BackendKind::processes) return;
   if (!runtime) throw std::logic_error("the process backend needs a ProcessRuntime");
-  processes_ = std::make_unique<ProcessBackend>(
-      *runtime, ProcessBackendOptions{choice_.workers, choice_.transport, choice_.strips,
-                                      choice_.strip_timeout, choice_.stop});
+  processes_ = std::make_unique<ProcessBackend>(*runtime, choice_, stop_);
 }
 
 cv::MatAllocator* FilterBackend::image_allocator() const {
@@ -37,7 +36,7 @@ FilterResult FilterBackend::filter(const cv::Mat& image, const FilterChain& spec
 StreamStats FilterBackend::stream(RowReader& reader, RowWriter& writer, const FilterChain& spec,
                                   const StreamOptions& options) {
   StreamOptions with_stop = options;
-  if (!with_stop.stop) with_stop.stop = choice_.stop;
+  if (!with_stop.stop.stop_possible()) with_stop.stop = stop_;
   if (with_stop.strips == 0) with_stop.strips = choice_.strips;
   switch (choice_.kind) {
     case BackendKind::processes:

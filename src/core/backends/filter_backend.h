@@ -1,33 +1,24 @@
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <memory>
-#include <optional>
+#include <stop_token>
 
 #include <opencv2/core.hpp>
 
 #include "core/backends/backend.h"
+#include "core/backends/backend_choice.h"
 #include "core/backends/process_backend.h"
 #include "core/filters/filter_spec.h"
 #include "core/ipc/process_runtime.h"
 
 namespace pblur {
 
-struct BackendChoice {
-  BackendKind kind = BackendKind::processes;
-  int workers = 1;  // processes or threads
-  Transport transport = Transport::shared;
-  int strips = 0;  // 0: one per worker
-  std::optional<std::chrono::milliseconds> strip_timeout;
-  const std::atomic<bool>* stop = nullptr;  // see ProcessBackendOptions::stop
-};
-
 // Filters images with the chosen backend; worker processes are kept from one image to the next.
 class FilterBackend {
  public:
-  // `runtime` is needed for the process backend only, and must outlive this.
-  FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime);
+  // `runtime` is needed for the process backend only, and must outlive this. When a stop is
+  // requested of `stop`, filter() and stream() stop within milliseconds and throw Interrupted.
+  FilterBackend(const BackendChoice& choice, ProcessRuntime* runtime, std::stop_token stop = {});
 
   FilterResult filter(const cv::Mat& image, const FilterChain& spec);
   // Decodes `reader`, filters and encodes into `writer` at once, strip by strip (processes and
@@ -41,6 +32,7 @@ class FilterBackend {
 
  private:
   BackendChoice choice_;
+  std::stop_token stop_;
   std::unique_ptr<ProcessBackend> processes_;
 };
 

@@ -41,15 +41,16 @@ void record_run(const PoolRunStats& stats, std::chrono::nanoseconds run_time,
 
 }  // namespace
 
-ProcessBackend::ProcessBackend(ProcessRuntime& runtime, ProcessBackendOptions options)
-    : runtime_(runtime), options_(options) {
-  if (options_.workers < 1) throw UsageError("--procs must be at least 1");
+ProcessBackend::ProcessBackend(ProcessRuntime& runtime, const BackendChoice& choice,
+                               std::stop_token stop)
+    : runtime_(runtime), choice_(choice), stop_(std::move(stop)) {
+  if (choice_.workers < 1) throw UsageError("--procs must be at least 1");
 }
 
 ProcessBackend::~ProcessBackend() = default;
 
 cv::MatAllocator* ProcessBackend::image_allocator() const {
-  return options_.transport == Transport::shared ? runtime_.arena.decoder_allocator() : nullptr;
+  return choice_.transport == Transport::shared ? runtime_.arena.decoder_allocator() : nullptr;
 }
 
 void ProcessBackend::ensure_pool(std::size_t task_bytes, std::size_t result_bytes,
@@ -60,13 +61,13 @@ void ProcessBackend::ensure_pool(std::size_t task_bytes, std::size_t result_byte
   const auto start = Clock::now();
   pool_.reset();
   PoolOptions pool_options;
-  pool_options.workers = options_.workers;
+  pool_options.workers = choice_.workers;
   // Room for two messages of each kind: one being written while the other is read.
   pool_options.task_queue_bytes = 2 * task_bytes + 4096;
   pool_options.result_queue_bytes = 2 * result_bytes + 4096;
-  pool_options.task_timeout = options_.strip_timeout;
+  pool_options.task_timeout = choice_.strip_timeout;
   pool_options.worker_init = single_threaded_worker;
-  pool_options.stop = options_.stop;
+  pool_options.stop = stop_;
   pool_ = std::make_unique<ProcessPool>(runtime_.arena, runtime_.server, filter_strip_task,
                                         pool_options);
   times.start_workers = Clock::now() - start;
@@ -76,17 +77,17 @@ StreamStats ProcessBackend::stream(RowReader& reader, RowWriter& writer, const F
                                    const StreamOptions& options) {
   PhaseTimes times;
   const StreamedMessageBytes bytes = streamed_message_bytes(
-      reader.layout(), spec, options_.transport, options_.workers, options.strips);
+      reader.layout(), spec, choice_.transport, choice_.workers, options.strips);
   ensure_pool(bytes.task, bytes.result, times);
   StreamOptions with_stop = options;
-  if (!with_stop.stop) with_stop.stop = options_.stop;
-  return stream_with_processes(*pool_, runtime_.arena.mat_allocator(), options_.transport, reader,
+  if (!with_stop.stop.stop_possible()) with_stop.stop = stop_;
+  return stream_with_processes(*pool_, runtime_.arena.mat_allocator(), choice_.transport, reader,
                                writer, spec, with_stop);
 }
 
 FilterResult ProcessBackend::filter(const cv::Mat& image, const FilterChain& spec) {
   validate(spec, image.depth());
-  if (options_.transport == Transport::shared) return filter_shared(image, spec);
+  if (choice_.transport == Transport::shared) return filter_shared(image, spec);
   return filter_copied(image, spec);
 }
 
@@ -101,7 +102,7 @@ FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterCha
     image.copyTo(source);
   }
   runtime_.arena.place(result.image, image.size(), image.type());
-  const StripPlan plan = plan_for(image, spec, options_.strips, options_.workers);
+  const StripPlan plan = plan_for(image, spec, choice_.strips, choice_.workers);
   std::vector<StripTask> tasks;
   for (const Strip& strip : plan) {
     tasks.push_back(
@@ -133,7 +134,7 @@ FilterResult ProcessBackend::filter_shared(const cv::Mat& image, const FilterCha
 FilterResult ProcessBackend::filter_copied(const cv::Mat& image, const FilterChain& spec) {
   FilterResult result;
   const cv::Mat source = image.isContinuous() ? image : image.clone();
-  const StripPlan plan = plan_for(source, spec, options_.strips, options_.workers);
+  const StripPlan plan = plan_for(source, spec, choice_.strips, choice_.workers);
   const std::size_t row_bytes = source.step[0];
   std::size_t largest_context = 0, largest_strip = 0;
   for (const Strip& strip : plan) {

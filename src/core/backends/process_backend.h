@@ -1,13 +1,12 @@
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <memory>
-#include <optional>
+#include <stop_token>
 
 #include <opencv2/core.hpp>
 
 #include "core/backends/backend.h"
+#include "core/backends/backend_choice.h"
 #include "core/backends/stream_stats.h"
 #include "core/filters/filter_spec.h"
 #include "core/image/row_codec.h"
@@ -16,20 +15,14 @@
 
 namespace pblur {
 
-struct ProcessBackendOptions {
-  int workers = 1;
-  Transport transport = Transport::shared;
-  int strips = 0;  // 0: one per worker
-  std::optional<std::chrono::milliseconds> strip_timeout;
-  // When this turns true, filter() stops within milliseconds and throws Interrupted.
-  const std::atomic<bool>* stop = nullptr;
-};
-
 // Filters images strip by strip in worker processes. The pool is forked on first use, sized for
 // the image, and kept for the images after it.
 class ProcessBackend {
  public:
-  ProcessBackend(ProcessRuntime& runtime, ProcessBackendOptions options);
+  // `choice.kind` is not looked at: these are processes.
+  // When a stop is requested of `stop`, filter() and stream() stop within milliseconds and throw
+  // Interrupted.
+  ProcessBackend(ProcessRuntime& runtime, const BackendChoice& choice, std::stop_token stop = {});
   ~ProcessBackend();
 
   // Where to decode images so that filter() needs no copy: shared memory for the shared
@@ -49,7 +42,8 @@ class ProcessBackend {
   FilterResult filter_copied(const cv::Mat& image, const FilterChain& spec);
 
   ProcessRuntime& runtime_;
-  ProcessBackendOptions options_;
+  BackendChoice choice_;
+  std::stop_token stop_;
   std::unique_ptr<ProcessPool> pool_;
 };
 

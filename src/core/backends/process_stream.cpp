@@ -60,7 +60,7 @@ class ProcessStream {
     try {
       pool_stats = pool_.run(
           plan_.strips.size(), [this](std::size_t i) { return task(i); },
-          [this](const TaskOutcome& outcome) { take(outcome); }, &handoff_.abandoned());
+          [this](const TaskOutcome& outcome) { take(outcome); }, handoff_.abandoned());
     } catch (...) {
       handoff_.abandon();
       pipeline.join();
@@ -93,7 +93,7 @@ class ProcessStream {
       control.stop();
       return 0;
     }
-    if (handoff_.abandoned().load() || (options_.stop && options_.stop->load())) {
+    if (handoff_.abandoned().stop_requested() || options_.stop.stop_requested()) {
       throw Interrupted("stopped while streaming");
     }
     const Strip& strip = plan_.strips[next_++];
@@ -112,7 +112,7 @@ class ProcessStream {
   void encode(std::size_t index) {
     const Strip& strip = plan_.strips[index];
     handoff_.wait_filtered(index);
-    if (options_.stop && options_.stop->load()) throw Interrupted("stopped while streaming");
+    if (options_.stop.stop_requested()) throw Interrupted("stopped while streaming");
     encoding_.time([&] {
       const cv::Mat out = slots_.output(strip);
       writer_.write_rows(reinterpret_cast<const std::byte*>(out.data), out.step[0], out.rows);

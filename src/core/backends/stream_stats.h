@@ -5,14 +5,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <stop_token>
 
 namespace pblur {
 
 // What shapes a streamed run besides the filter and the backend.
 struct StreamOptions {
   int strips = 0;  // 0: StreamPlan's choice
-  // When this turns true, the run stops within a strip and throws Interrupted.
-  const std::atomic<bool>* stop = nullptr;
+  // When a stop is requested, the run stops within a strip and throws Interrupted.
+  std::stop_token stop;
   // Called after each strip is encoded, with the rows encoded so far, on the encoding thread.
   std::function<void(int rows_done)> on_rows;
 };

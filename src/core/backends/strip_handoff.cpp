@@ -18,7 +18,7 @@ void StripHandoff::filtered(std::size_t index, std::string error) {
 
 void StripHandoff::wait_filtered(std::size_t index) {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return filtered_[index] || abandoned_.load(); });
+  changed_.wait(lock, [&] { return filtered_[index] || abandoned_.stop_requested(); });
   if (!filtered_[index]) throw Interrupted("streamed run abandoned");
   if (index < errors_.size() && !errors_[index].empty()) {
     throw ProcessingError(errors_[index]);
@@ -28,7 +28,7 @@ void StripHandoff::wait_filtered(std::size_t index) {
 void StripHandoff::abandon() {
   {
     std::lock_guard lock(mutex_);
-    abandoned_.store(true);
+    abandoned_.request_stop();
   }
   changed_.notify_all();
 }

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ class StripHandoff {
 
   // Either side gave up: the other stops waiting.
   void abandon();
-  const std::atomic<bool>& abandoned() const { return abandoned_; }
+  std::stop_token abandoned() const { return abandoned_.get_token(); }
 
  private:
   std::mutex mutex_;
@@ -36,7 +37,7 @@ class StripHandoff {
   std::vector<bool> filtered_;
   std::vector<std::string> errors_;
   std::atomic<std::size_t> ready_{0};
-  std::atomic<bool> abandoned_{false};
+  std::stop_source abandoned_;
 };
 
 }  // namespace pblur

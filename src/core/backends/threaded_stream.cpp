@@ -62,7 +62,7 @@ class ThreadedStream {
       control.stop();
       return 0;
     }
-    if (options_.stop && options_.stop->load()) throw Interrupted("stopped while streaming");
+    if (options_.stop.stop_requested()) throw Interrupted("stopped while streaming");
     const Strip& strip = plan_.strips[next_++];
     decoding_.time([&] {
       const cv::Mat context = slots_.context(strip);
@@ -82,7 +82,7 @@ class ThreadedStream {
 
   void encode(std::size_t index) {
     const Strip& strip = plan_.strips[index];
-    if (options_.stop && options_.stop->load()) throw Interrupted("stopped while streaming");
+    if (options_.stop.stop_requested()) throw Interrupted("stopped while streaming");
     encoding_.time([&] {
       const cv::Mat out = slots_.output(strip);
       writer_.write_rows(reinterpret_cast<const std::byte*>(out.data), out.step[0], out.rows);

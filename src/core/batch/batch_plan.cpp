@@ -12,12 +12,12 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/os/atomic_output.h"
 #include "core/base/errors.h"
-#include "core/os/file_identity.h"
+#include "core/base/stable_hash.h"
 #include "core/batch/folder_scan.h"
 #include "core/batch/output_record.h"
-#include "core/base/stable_hash.h"
+#include "core/os/atomic_output.h"
+#include "core/os/file_identity.h"
 #include "core/os/temporary_files.h"
 
 namespace pblur {
@@ -47,7 +47,7 @@ std::optional<std::uint64_t> parse_number(std::string_view text) {
 // The output extension for `format` ("jpg", ".JPG"), with its dot; UsageError if OpenCV cannot
 // write it.
 void check_stop(const BatchPlanOptions& options) {
-  if (options.stop && options.stop->load()) throw Interrupted("stopped while looking for images");
+  if (options.stop.stop_requested()) throw Interrupted("stopped while looking for images");
 }
 
 std::string output_extension(const std::string& format) {

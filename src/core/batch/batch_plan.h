@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,9 +37,9 @@ struct BatchPlanOptions {
   std::string suffix;  // appended to each output's stem
   bool overwrite = false;
   Shard shard;
-  const std::atomic<bool>* stop = nullptr;  // scanning ends with Interrupted when it turns true
-  std::string options_digest;               // output_options_digest() of the filter and save
-  std::filesystem::path report;             // the report file; empty: none (or stdout)
+  std::stop_token stop;          // scanning ends with Interrupted when a stop is requested
+  std::string options_digest;    // output_options_digest() of the filter and save
+  std::filesystem::path report;  // the report file; empty: none (or stdout)
 };
 
 struct BatchItem {

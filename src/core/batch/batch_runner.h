@@ -7,11 +7,13 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
-#include "core/batch/batch_plan.h"
+#include "core/backends/backend_choice.h"
 #include "core/backends/filter_backend.h"
+#include "core/batch/batch_plan.h"
 #include "core/filters/filter_spec.h"
 #include "core/image/image_io.h"
 #include "core/ipc/process_runtime.h"
@@ -62,8 +64,9 @@ struct BatchRunOptions {
   // The backend and its worker count; strip_timeout limits one task: an image (images) or a strip.
   BackendChoice backend;
   SplitMode split = SplitMode::images;  // images or strips (see choose_split)
-  // When this turns true, run_batch stops within milliseconds (threads: after their current image).
-  const std::atomic<bool>* stop = nullptr;
+  // When a stop is requested, run_batch stops within milliseconds (threads: after their current
+  // image).
+  std::stop_token stop;
 };
 
 using FileReport = std::function<void(const FileResult&)>;
@@ -71,8 +74,8 @@ using FileReport = std::function<void(const FileResult&)>;
 // Filters every item, calling `report` on this thread for each as it finishes (completion
 // order). A file that cannot be read, filtered or written, or whose worker process keeps dying
 // (see PoolOptions::max_attempts), is reported failed and the batch goes on. With the process
-// backend, worker processes are forked once for the whole batch. Throws Interrupted when `stop`
-// turns true, after reporting every file that was finished; no partial output is left behind.
+// backend, worker processes are forked once for the whole batch. Throws Interrupted when a stop
+// is requested, after reporting every file that was finished; no partial output is left behind.
 // `runtime` is needed for the process backend only.
 void run_batch(std::span<const BatchItem> items, const BatchRunOptions& options,
                ProcessRuntime* runtime, const FileReport& report);

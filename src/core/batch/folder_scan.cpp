@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/batch/batch_plan.h"
 #include "core/base/errors.h"
+#include "core/batch/batch_plan.h"
 
 namespace pblur {
 namespace {
@@ -36,8 +36,7 @@ class Scanner {
     std::error_code error;
     fs::directory_iterator entries(folder, error);
     for (; !error && entries != fs::directory_iterator(); entries.increment(error)) {
-      if (options_.stop && options_.stop->load())
-        throw Interrupted("stopped while looking for images");
+      if (options_.stop.stop_requested()) throw Interrupted("stopped while looking for images");
       const fs::directory_entry& entry = *entries;
       std::error_code kind_error;
       const fs::file_type kind = entry.symlink_status(kind_error).type();

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <filesystem>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,8 @@ struct ScanResult {
 
 struct ScanOptions {
   bool recursive = false;  // also every subfolder (symbolic links to folders are not followed)
-  std::optional<FileId> skipped_folder;     // a folder never entered (the output folder)
-  const std::atomic<bool>* stop = nullptr;  // scanning ends with Interrupted when it turns true
+  std::optional<FileId> skipped_folder;  // a folder never entered (the output folder)
+  std::stop_token stop;                  // scanning ends with Interrupted when a stop is requested
 };
 
 // The regular files (or symbolic links to them) with an image extension in `folder`. Throws

@@ -28,7 +28,7 @@ void ReportedItems::interrupted() const {
 }
 
 bool stop_requested(const BatchRunOptions& options) {
-  return options.stop && options.stop->load();
+  return options.stop.stop_requested();
 }
 
 ImageJob job_for(const BatchItem& item, const BatchRunOptions& options) {

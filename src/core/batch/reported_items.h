@@ -29,7 +29,7 @@ class ReportedItems {
   std::vector<bool> reported_;
 };
 
-// Whether `options.stop` has turned true.
+// Whether a stop was requested of `options.stop`.
 bool stop_requested(const BatchRunOptions& options);
 
 // The job of loading, filtering and saving `item` with `options`.

@@ -3,10 +3,10 @@
 #include <future>
 #include <optional>
 
-#include "core/os/atomic_output.h"
 #include "core/base/errors.h"
-#include "core/image/image_io.h"
 #include "core/batch/output_record.h"
+#include "core/image/image_io.h"
+#include "core/os/atomic_output.h"
 
 namespace pblur {
 namespace {
@@ -17,7 +17,7 @@ class StripPipeline {
  public:
   StripPipeline(std::span<const BatchItem> items, const BatchRunOptions& options,
                 ProcessRuntime* runtime)
-      : items_(items), options_(options), backend_(choice_with_stop(options), runtime) {}
+      : items_(items), options_(options), backend_(options.backend, runtime, options.stop) {}
 
   void run(ReportedItems& reported) {
     std::future<Loaded> next = std::async(std::launch::async, &StripPipeline::load, this, 0);
@@ -47,12 +47,6 @@ class StripPipeline {
     FileResult result;
     OutputRules rules;
   };
-
-  static BackendChoice choice_with_stop(const BatchRunOptions& options) {
-    BackendChoice choice = options.backend;
-    choice.stop = options.stop;
-    return choice;
-  }
 
   Loaded load(std::size_t item) {
     Loaded loaded;

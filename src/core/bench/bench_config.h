@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "core/backends/backend.h"
+#include "core/backends/backend_choice.h"
 #include "core/batch/batch_runner.h"
 
 namespace pblur {

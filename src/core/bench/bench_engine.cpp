@@ -98,7 +98,7 @@ class GroupRun {
 
   void round(Stage stage) {
     for (Runner& runner : runners_) {
-      if (options_.stop && options_.stop->load()) throw Interrupted("the benchmark was stopped");
+      if (options_.stop.stop_requested()) throw Interrupted("the benchmark was stopped");
       BenchRow& row = report_.rows[runner.row];
       if (!row.ok()) continue;
       const std::optional<BenchSample> sample = run_once(*runner.trial, row);

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -26,8 +26,8 @@ struct BenchOptions {
   int warmup = 1;                  // untimed runs per configuration after the cold one
   int strips = 0;                  // on an image: strips per run, 0: one per worker
   std::function<void(const BenchProgress&)> on_progress;
-  // When this turns true, the benchmark stops within milliseconds and throws Interrupted.
-  const std::atomic<bool>* stop = nullptr;
+  // When a stop is requested, the benchmark stops within milliseconds and throws Interrupted.
+  std::stop_token stop;
   // Test hook: every output of a configuration for which this returns true is altered after its
   // run, before the check, so that a mismatch is seen reported.
   std::function<bool(const BenchConfig&)> corrupt_output;

@@ -27,7 +27,8 @@ inline constexpr BenchConfig kFolderBenchConfigs[] = {
 // `runtime` must have been created before any thread. Throws UsageError for bad options,
 // InputError if there are no items or the first image cannot be read, OutputError if the
 // temporary folder cannot be made, Interrupted (after removing the temporary folder) when
-// `options.stop` turns true; a failed file or a mismatch is its row's error, not thrown.
+// a stop is requested of `options.stop`; a failed file or a mismatch is its row's error, not
+// thrown.
 BenchReport run_folder_bench(ProcessRuntime& runtime, std::span<const BatchItem> items,
                              const LoadOptions& load, const BenchOptions& options);
 

@@ -130,9 +130,9 @@ std::string describe_exit(int status) {
 class ProcessPool::Run {
  public:
   Run(ProcessPool& pool, std::size_t count, const std::function<TaskBytes(std::size_t)>& task,
-      const std::function<void(const TaskOutcome&)>& done, const std::atomic<bool>* stop)
+      const std::function<void(const TaskOutcome&)>& done, std::stop_token stop)
       : pool_(pool),
-        stop_(stop),
+        stop_(std::move(stop)),
         tasks_(SharedQueue::attach(pool.shared_->tasks)),
         results_(SharedQueue::attach(pool.shared_->results)),
         task_(task),
@@ -167,7 +167,7 @@ class ProcessPool::Run {
   };
 
   bool stop_requested() const {
-    return (pool_.options_.stop && pool_.options_.stop->load()) || (stop_ && stop_->load());
+    return pool_.options_.stop.stop_requested() || stop_.stop_requested();
   }
 
   void drain_stale_results() {
@@ -322,7 +322,7 @@ class ProcessPool::Run {
   }
 
   ProcessPool& pool_;
-  const std::atomic<bool>* stop_;
+  std::stop_token stop_;
   SharedQueue tasks_;
   SharedQueue results_;
   const std::function<TaskBytes(std::size_t)>& task_;
@@ -413,10 +413,10 @@ std::size_t ProcessPool::max_result_bytes() const {
 
 PoolRunStats ProcessPool::run(std::size_t count, const std::function<TaskBytes(std::size_t)>& task,
                               const std::function<void(const TaskOutcome&)>& done,
-                              const std::atomic<bool>* stop) {
+                              std::stop_token stop) {
   if (count > 0xffffffffu) throw UsageError("too many tasks for one run");
   ++generation_;
-  return Run(*this, count, task, done, stop).execute();
+  return Run(*this, count, task, done, std::move(stop)).execute();
 }
 
 }  // namespace pblur

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,9 @@ struct PoolOptions {
   int max_attempts = 3;
   // Runs once in each new worker before its first task.
   void (*worker_init)() = nullptr;
-  // When this becomes true, run() stops within a few milliseconds and throws Interrupted;
+  // When a stop is requested, run() stops within a few milliseconds and throws Interrupted;
   // results that arrived before then have been handed on.
-  const std::atomic<bool>* stop = nullptr;
+  std::stop_token stop;
   // A failure to inject into the workers, for tests; without one, default_fault_plan().
   std::optional<FaultPlan> fault;
 };
@@ -88,11 +89,10 @@ class ProcessPool {
   // Runs tasks 0 .. count-1. `task(i)` gives task i's bytes, maybe more than once (a retry);
   // they must stay valid until run() returns. `done` is called once per task, in completion
   // order. Task failures are reported through `done`; run() throws only if the pool itself breaks,
-  // or Interrupted when PoolOptions::stop or `stop` turns true. Tasks are sent in index order
-  // (retries first), so a task that is not ready holds back those after it.
+  // or Interrupted when a stop is requested of PoolOptions::stop or `stop`. Tasks are sent in index
+  // order (retries first), so a task that is not ready holds back those after it.
   PoolRunStats run(std::size_t count, const std::function<TaskBytes(std::size_t)>& task,
-                   const std::function<void(const TaskOutcome&)>& done,
-                   const std::atomic<bool>* stop = nullptr);
+                   const std::function<void(const TaskOutcome&)>& done, std::stop_token stop = {});
 
  private:
   class Run;

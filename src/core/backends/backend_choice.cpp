@@ -1,4 +1,4 @@
-#include "core/backends/backend.h"
+#include "core/backends/backend_choice.h"
 
 namespace pblur {
 
