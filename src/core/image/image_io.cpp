@@ -1,24 +1,19 @@
 #include "core/image/image_io.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
+#include <cctype>
 #include <mutex>
 #include <string>
 
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/os/atomic_output.h"
 #include "core/base/errors.h"
-#include "core/image/jpeg_reader.h"
-#include "core/image/whole_image.h"
 #include "core/image/image_header.h"
 #include "core/image/input_file.h"
+#include "core/image/jpeg_reader.h"
+#include "core/image/whole_image.h"
+#include "core/os/atomic_output.h"
 
 namespace pblur {
 namespace {
@@ -33,38 +28,14 @@ namespace fs = std::filesystem;
   throw OutputError("cannot write '" + path.string() + "': " + reason);
 }
 
-// libjpeg, libpng and libtiff print their own complaints; pblur reports one line of its own.
-// Threads decoding at once share one silencing: the last to finish restores stderr (each
-// restoring its own saved copy would leave stderr on /dev/null when they overlap).
-class SilencedStderr {
- public:
-  SilencedStderr() {
-    const std::lock_guard lock(mutex_);
-    if (users_++ > 0) return;
-    std::fflush(stderr);
-    saved_ = dup(STDERR_FILENO);
-    const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (saved_ >= 0 && null >= 0) dup2(null, STDERR_FILENO);
-    if (null >= 0) close(null);
-  }
-  ~SilencedStderr() {
-    const std::lock_guard lock(mutex_);
-    if (--users_ > 0) return;
-    std::fflush(stderr);
-    if (saved_ >= 0) {
-      dup2(saved_, STDERR_FILENO);
-      close(saved_);
-    }
-    saved_ = -1;
-  }
-  SilencedStderr(const SilencedStderr&) = delete;
-  SilencedStderr& operator=(const SilencedStderr&) = delete;
-
- private:
-  static inline std::mutex mutex_;
-  static inline int users_ = 0;
-  static inline int saved_ = -1;
-};
+// OpenCV's codecs report through its logger (libtiff's and OpenJPEG's messages included), which
+// would print to stderr; pblur reports one line of its own, so the logger is silenced once,
+// before OpenCV's first decode or encode.
+void silence_opencv_logging() {
+  static std::once_flag once;
+  std::call_once(once,
+                 [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
+}
 
 void check_pixel_count(const fs::path& path, const ImageHeader& header, std::uint64_t max_pixels) {
   const std::uint64_t pixels = pixel_count(header);
@@ -124,7 +95,7 @@ cv::Mat decode(std::span<const std::byte> bytes, int flags, cv::MatAllocator* al
                        const_cast<std::byte*>(bytes.data()));
   cv::Mat image;
   image.allocator = allocator;
-  SilencedStderr silenced;
+  silence_opencv_logging();
   try {
     cv::imdecode(buffer, flags, &image);
     return image;
@@ -250,14 +221,12 @@ void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
   const cv::Mat probe(kProbeSide, kProbeSide, image.type(), cv::Scalar::all(1));
   std::vector<uchar> bytes;
   cv::Mat back;
-  {
-    SilencedStderr silenced;
-    try {
-      if (cv::imencode(encoder_extension(path), probe, bytes)) {
-        back = cv::imdecode(bytes, read_flags(read_image_header(std::as_bytes(std::span(bytes)))));
-      }
-    } catch (const cv::Exception&) {
+  silence_opencv_logging();
+  try {
+    if (cv::imencode(encoder_extension(path), probe, bytes)) {
+      back = cv::imdecode(bytes, read_flags(read_image_header(std::as_bytes(std::span(bytes)))));
     }
+  } catch (const cv::Exception&) {
   }
   if (back.type() != probe.type()) {
     refuse_output(path, "the " + path.extension().string() + " format cannot store a " +
@@ -270,13 +239,10 @@ std::vector<uchar> encode_image(const cv::Mat& image, const fs::path& path,
                                 const SaveOptions& options) {
   std::vector<uchar> bytes;
   bool encoded = false;
-  {
-    SilencedStderr silenced;
-    try {
-      encoded =
-          cv::imencode(encoder_extension(path), image, bytes, encode_parameters(path, options));
-    } catch (const cv::Exception&) {
-    }
+  silence_opencv_logging();
+  try {
+    encoded = cv::imencode(encoder_extension(path), image, bytes, encode_parameters(path, options));
+  } catch (const cv::Exception&) {
   }
   if (!encoded) refuse_output(path, "OpenCV could not encode the image in this format");
   return bytes;
