@@ -11,7 +11,8 @@
 #include "core/base/errors.h"
 #include "core/image/image_header.h"
 #include "core/image/input_file.h"
-#include "core/image/jpeg_reader.h"
+#include "core/image/memory_file.h"
+#include "core/image/row_codecs.h"
 #include "core/image/whole_image.h"
 #include "core/os/atomic_output.h"
 
@@ -104,13 +105,16 @@ cv::Mat decode(std::span<const std::byte> bytes, int flags, cv::MatAllocator* al
   }
 }
 
-// libjpeg-turbo through pblur's reader: OpenCV's pixels, but every decoder warning fails.
-cv::Mat decode_jpeg(const fs::path& path, std::span<const std::byte> bytes,
-                    const LoadOptions& options) {
+// JPEG, PNG, PNM and most TIFFs through pblur's row readers: OpenCV's pixels, with every
+// decoder warning an error. nullopt for a file they leave to OpenCV.
+std::optional<cv::Mat> decode_with_row_reader(const fs::path& path,
+                                              std::span<const std::byte> bytes,
+                                              const LoadOptions& options) {
   try {
-    // The header was checked against the pixel budget by the same libjpeg call.
-    JpegReader reader(bytes);
-    return read_whole_image(reader, options.allocator);
+    // The header was checked against the pixel budget before the reader allocates anything.
+    const std::unique_ptr<RowReader> reader = open_row_reader(bytes);
+    if (!reader) return std::nullopt;
+    return read_whole_image(*reader, options.allocator);
   } catch (const CodecError& error) {
     refuse_input(path, std::string("the file is corrupt (") + error.what() + ")");
   }
@@ -162,6 +166,19 @@ std::string encoder_extension(const fs::path& path) {
   return extension == ".pxm" ? ".pnm" : extension;
 }
 
+RowWriteOptions row_write_options(const SaveOptions& options) {
+  RowWriteOptions row;
+  row.quality = options.quality;
+  return row;
+}
+
+// The writer pblur encodes `layout` with for `path`'s format, on `file`; nullptr for a format
+// left to OpenCV. Throws CodecError if the format cannot hold the layout.
+std::unique_ptr<RowWriter> open_writer(std::FILE* file, const fs::path& path,
+                                       const RowLayout& layout, const SaveOptions& options = {}) {
+  return open_row_writer(file, encoder_extension(path), layout, row_write_options(options));
+}
+
 std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& options) {
   if (!options.quality) return {};
   const std::string extension = lower_extension(path);
@@ -172,15 +189,62 @@ std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& opti
   return {};
 }
 
+// pblur's own writer's bytes for `image` (OpenCV's, see open_row_writer); nullopt for a format
+// left to OpenCV.
+std::optional<std::vector<uchar>> encode_with_row_writer(const cv::Mat& image, const fs::path& path,
+                                                         const SaveOptions& options) {
+  try {
+    MemoryFile file;
+    const std::unique_ptr<RowWriter> writer =
+        open_writer(file.get(), path, layout_of(image), options);
+    if (!writer) return std::nullopt;
+    write_whole_image(*writer, image);
+    return file.bytes();
+  } catch (const CodecError& error) {
+    refuse_output(path, std::string("the image cannot be encoded (") + error.what() + ")");
+  }
+}
+
+// The type `probe` has once written by pblur's own writer for `path`'s format and read back
+// (-1 if the writer refuses it); nullopt for a format left to OpenCV.
+std::optional<int> round_trip_with_row_codecs(const cv::Mat& probe, const fs::path& path) {
+  try {
+    MemoryFile file;
+    const std::unique_ptr<RowWriter> writer = open_writer(file.get(), path, layout_of(probe));
+    if (!writer) return std::nullopt;
+    write_whole_image(*writer, probe);
+    const std::vector<uchar> bytes = file.bytes();
+    const std::unique_ptr<RowReader> reader = open_row_reader(std::as_bytes(std::span(bytes)));
+    return reader ? reader->layout().cv_type() : -1;
+  } catch (const CodecError&) {
+    return -1;
+  }
+}
+
+// The type `probe` has once encoded by OpenCV for `path`'s format and decoded as load_image
+// would (-1 if it cannot be).
+int round_trip_with_opencv(const cv::Mat& probe, const fs::path& path) {
+  std::vector<uchar> bytes;
+  cv::Mat back;
+  silence_opencv_logging();
+  try {
+    if (cv::imencode(encoder_extension(path), probe, bytes)) {
+      back = cv::imdecode(bytes, read_flags(read_image_header(std::as_bytes(std::span(bytes)))));
+    }
+  } catch (const cv::Exception&) {
+  }
+  return back.empty() ? -1 : back.type();
+}
+
 }  // namespace
 
 cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
   const std::vector<std::byte> bytes = read_input_file(path, options.max_pixels);
   const ImageHeader header = read_image_header(bytes);
   check_header(path, header, bytes, options.max_pixels);
-  cv::Mat image = header.format == ImageFormat::jpeg
-                      ? decode_jpeg(path, bytes, options)
-                      : decode(bytes, read_flags(header), options.allocator);
+  std::optional<cv::Mat> decoded = decode_with_row_reader(path, bytes, options);
+  cv::Mat image =
+      decoded ? std::move(*decoded) : decode(bytes, read_flags(header), options.allocator);
   if (image.empty()) {
     refuse_input(path, "the file is corrupt (the " + std::string(format_name(header.format)) +
                            " decoder failed)");
@@ -214,21 +278,13 @@ void check_output_path(const fs::path& path) {
 }
 
 void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
-  // Round-trips a small image of the same type: whatever OpenCV's encoder for this format would
-  // change (depth, channels) shows up here. 64 x 64: OpenJPEG's default six resolution levels
-  // need at least 32 pixels a side.
+  // Round-trips a small image of the same type: whatever the format's encoder would change
+  // (depth, channels) shows up here. 64 x 64: OpenJPEG's default six resolution levels need at
+  // least 32 pixels a side.
   constexpr int kProbeSide = 64;
   const cv::Mat probe(kProbeSide, kProbeSide, image.type(), cv::Scalar::all(1));
-  std::vector<uchar> bytes;
-  cv::Mat back;
-  silence_opencv_logging();
-  try {
-    if (cv::imencode(encoder_extension(path), probe, bytes)) {
-      back = cv::imdecode(bytes, read_flags(read_image_header(std::as_bytes(std::span(bytes)))));
-    }
-  } catch (const cv::Exception&) {
-  }
-  if (back.type() != probe.type()) {
+  const std::optional<int> back = round_trip_with_row_codecs(probe, path);
+  if (back.value_or(round_trip_with_opencv(probe, path)) != probe.type()) {
     refuse_output(path, "the " + path.extension().string() + " format cannot store a " +
                             depth_name(image.depth()) + " " + channels_name(image.channels()) +
                             " image as it is (try .png or .tif)");
@@ -237,6 +293,7 @@ void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
 
 std::vector<uchar> encode_image(const cv::Mat& image, const fs::path& path,
                                 const SaveOptions& options) {
+  if (auto bytes = encode_with_row_writer(image, path, options)) return std::move(*bytes);
   std::vector<uchar> bytes;
   bool encoded = false;
   silence_opencv_logging();
