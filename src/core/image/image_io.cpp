@@ -2,16 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 #include <string>
 
-#include <opencv2/core/utils/logger.hpp>
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgcodecs.hpp>  // the IMREAD_ and IMWRITE_ constants alone
 
 #include "core/base/errors.h"
 #include "core/image/image_header.h"
 #include "core/image/input_file.h"
 #include "core/image/memory_file.h"
+#include "core/image/opencv_codecs.h"
 #include "core/image/row_codecs.h"
 #include "core/image/whole_image.h"
 #include "core/os/atomic_output.h"
@@ -27,15 +26,6 @@ namespace fs = std::filesystem;
 
 [[noreturn]] void refuse_output(const fs::path& path, const std::string& reason) {
   throw OutputError("cannot write '" + path.string() + "': " + reason);
-}
-
-// OpenCV's codecs report through its logger (libtiff's and OpenJPEG's messages included), which
-// would print to stderr; pblur reports one line of its own, so the logger is silenced once,
-// before OpenCV's first decode or encode.
-void silence_opencv_logging() {
-  static std::once_flag once;
-  std::call_once(once,
-                 [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
 }
 
 void check_pixel_count(const fs::path& path, const ImageHeader& header, std::uint64_t max_pixels) {
@@ -91,17 +81,13 @@ bool size_agrees(const ImageHeader& header, const cv::Mat& image) {
          (header.format == ImageFormat::jpeg && cols == header.height && rows == header.width);
 }
 
-cv::Mat decode(std::span<const std::byte> bytes, int flags, cv::MatAllocator* allocator) {
-  const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U,
-                       const_cast<std::byte*>(bytes.data()));
-  cv::Mat image;
-  image.allocator = allocator;
-  silence_opencv_logging();
+// A format pblur's codecs leave to OpenCV, through the module that is loaded for it.
+cv::Mat decode_with_opencv(const fs::path& path, std::span<const std::byte> bytes, int flags,
+                           cv::MatAllocator* allocator) {
   try {
-    cv::imdecode(buffer, flags, &image);
-    return image;
-  } catch (const cv::Exception&) {
-    return cv::Mat();
+    return opencv_codecs::decode(bytes, flags, allocator);
+  } catch (const CodecError& error) {
+    refuse_input(path, error.what());
   }
 }
 
@@ -224,16 +210,15 @@ std::optional<int> round_trip_with_row_codecs(const cv::Mat& probe, const fs::pa
 // The type `probe` has once encoded by OpenCV for `path`'s format and decoded as load_image
 // would (-1 if it cannot be).
 int round_trip_with_opencv(const cv::Mat& probe, const fs::path& path) {
-  std::vector<uchar> bytes;
-  cv::Mat back;
-  silence_opencv_logging();
   try {
-    if (cv::imencode(encoder_extension(path), probe, bytes)) {
-      back = cv::imdecode(bytes, read_flags(read_image_header(std::as_bytes(std::span(bytes)))));
-    }
-  } catch (const cv::Exception&) {
+    const auto bytes = opencv_codecs::encode(encoder_extension(path), probe, {});
+    if (!bytes) return -1;
+    const auto file = std::as_bytes(std::span(*bytes));
+    const cv::Mat back = opencv_codecs::decode(file, read_flags(read_image_header(file)), nullptr);
+    return back.empty() ? -1 : back.type();
+  } catch (const CodecError& error) {
+    refuse_output(path, error.what());
   }
-  return back.empty() ? -1 : back.type();
 }
 
 }  // namespace
@@ -243,8 +228,8 @@ cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
   const ImageHeader header = read_image_header(bytes);
   check_header(path, header, bytes, options.max_pixels);
   std::optional<cv::Mat> decoded = decode_with_row_reader(path, bytes, options);
-  cv::Mat image =
-      decoded ? std::move(*decoded) : decode(bytes, read_flags(header), options.allocator);
+  cv::Mat image = decoded ? std::move(*decoded)
+                          : decode_with_opencv(path, bytes, read_flags(header), options.allocator);
   if (image.empty()) {
     refuse_input(path, "the file is corrupt (the " + std::string(format_name(header.format)) +
                            " decoder failed)");
@@ -262,11 +247,21 @@ cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
   return image;
 }
 
+bool writes_format(const std::string& extension) {
+  const std::string encoder = encoder_extension("x" + extension);
+  if (writer_streams(encoder)) return true;
+  try {
+    return opencv_codecs::has_writer(encoder);
+  } catch (const CodecError&) {
+    return false;
+  }
+}
+
 void check_output_path(const fs::path& path) {
   if (path.extension().empty()) {
     refuse_output(path, "no file extension to choose the format by (use .png, .jpg, .tif, ...)");
   }
-  if (!cv::haveImageWriter("x" + encoder_extension(path))) {
+  if (!writes_format(path.extension().string())) {
     refuse_output(path, "unknown output format '" + path.extension().string() + "'");
   }
   const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
@@ -284,7 +279,7 @@ void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
   constexpr int kProbeSide = 64;
   const cv::Mat probe(kProbeSide, kProbeSide, image.type(), cv::Scalar::all(1));
   const std::optional<int> back = round_trip_with_row_codecs(probe, path);
-  if (back.value_or(round_trip_with_opencv(probe, path)) != probe.type()) {
+  if ((back ? *back : round_trip_with_opencv(probe, path)) != probe.type()) {
     refuse_output(path, "the " + path.extension().string() + " format cannot store a " +
                             depth_name(image.depth()) + " " + channels_name(image.channels()) +
                             " image as it is (try .png or .tif)");
@@ -294,15 +289,14 @@ void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
 std::vector<uchar> encode_image(const cv::Mat& image, const fs::path& path,
                                 const SaveOptions& options) {
   if (auto bytes = encode_with_row_writer(image, path, options)) return std::move(*bytes);
-  std::vector<uchar> bytes;
-  bool encoded = false;
-  silence_opencv_logging();
+  std::optional<std::vector<uchar>> bytes;
   try {
-    encoded = cv::imencode(encoder_extension(path), image, bytes, encode_parameters(path, options));
-  } catch (const cv::Exception&) {
+    bytes = opencv_codecs::encode(encoder_extension(path), image, encode_parameters(path, options));
+  } catch (const CodecError& error) {
+    refuse_output(path, error.what());
   }
-  if (!encoded) refuse_output(path, "OpenCV could not encode the image in this format");
-  return bytes;
+  if (!bytes) refuse_output(path, "OpenCV could not encode the image in this format");
+  return std::move(*bytes);
 }
 
 void save_image(const cv::Mat& image, const fs::path& path, const SaveOptions& options) {

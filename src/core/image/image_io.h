@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -30,8 +31,12 @@ struct SaveOptions {
 // checked before any pixel memory is committed.
 cv::Mat load_image(const std::filesystem::path& path, const LoadOptions& options = {});
 
+// Whether pblur writes files with this extension (".png", ".TIF"): through its own codecs, or
+// OpenCV's (loaded for the question).
+bool writes_format(const std::string& extension);
+
 // Throws OutputError unless an image can be written at `path`: its folder exists, it is not a
-// folder itself, and its extension names a format OpenCV writes.
+// folder itself, and writes_format its extension.
 void check_output_path(const std::filesystem::path& path);
 
 // Throws OutputError if the format chosen by `path`'s extension cannot store an image of
