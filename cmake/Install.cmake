@@ -1,6 +1,7 @@
 # cmake --install: the GNU layout under CMAKE_INSTALL_PREFIX (DESTDIR honoured).
 #   bin/pblur
-#   lib/pblur/                          shared libraries pblur loads at run time (none yet)
+#   lib/pblur/                          libpblur_opencv_codecs.so: OpenCV's codecs, loaded when a
+#                                       format outside pblur's own is met
 #   share/pblur/                        plot_bench.py and the module it imports (bench --plot)
 #   share/man/man1/                     pblur.1, pblur-batch.1, pblur-bench.1
 #   share/bash-completion/completions/  pblur
@@ -10,9 +11,10 @@ include(GNUInstallDirs)
 
 install(TARGETS pblur RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-# A library pblur dlopens goes here: install(TARGETS lib LIBRARY DESTINATION ${PBLUR_INSTALL_LIBDIR})
-# and pblur finds it as ../lib/pblur from its own path (/proc/self/exe), as it finds share/pblur.
-set(PBLUR_INSTALL_LIBDIR ${CMAKE_INSTALL_LIBDIR}/pblur)
+# pblur finds the libraries it dlopens as ../lib/pblur from its own path (/proc/self/exe), as it
+# finds share/pblur: a fixed path, not the multiarch libdir.
+set(PBLUR_INSTALL_LIBDIR lib/pblur)
+install(TARGETS pblur_opencv_codecs LIBRARY DESTINATION ${PBLUR_INSTALL_LIBDIR})
 
 # bench --plot runs ../share/pblur/plot_bench.py from the binary's path (src/cli/bench_plot.cpp).
 install(PROGRAMS tools/plot_bench.py DESTINATION ${CMAKE_INSTALL_DATADIR}/pblur)

@@ -48,19 +48,4 @@ cv::Mat read_in_chunks(RowReader& reader, int chunk) {
   return image;
 }
 
-MemoryFile::MemoryFile() : file_(open_memstream(&buffer_, &size_)) {
-  if (!file_) throw std::runtime_error("open_memstream failed");
-}
-
-MemoryFile::~MemoryFile() {
-  if (file_) std::fclose(file_);
-  std::free(buffer_);
-}
-
-std::vector<uchar> MemoryFile::bytes() {
-  if (file_) std::fclose(file_);
-  file_ = nullptr;
-  return {reinterpret_cast<uchar*>(buffer_), reinterpret_cast<uchar*>(buffer_) + size_};
-}
-
 }  // namespace pblur::testing

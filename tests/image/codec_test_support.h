@@ -8,6 +8,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/image/memory_file.h"
 #include "core/image/row_codec.h"
 
 namespace pblur::testing {
@@ -24,20 +25,6 @@ cv::Mat photo(int rows, int cols, int type = CV_8UC3);
 // Every row read in chunks of `chunk` rows into one image, without turning it.
 cv::Mat read_in_chunks(RowReader& reader, int chunk);
 
-// A FILE* on memory; bytes() closes it and returns what was written.
-class MemoryFile {
- public:
-  MemoryFile();
-  ~MemoryFile();
-  MemoryFile(const MemoryFile&) = delete;
-  MemoryFile& operator=(const MemoryFile&) = delete;
-  std::FILE* get() const { return file_; }
-  std::vector<uchar> bytes();
-
- private:
-  std::FILE* file_ = nullptr;
-  char* buffer_ = nullptr;
-  std::size_t size_ = 0;
-};
+using pblur::MemoryFile;
 
 }  // namespace pblur::testing

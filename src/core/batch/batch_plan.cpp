@@ -10,12 +10,11 @@
 #include <set>
 #include <system_error>
 
-#include <opencv2/imgcodecs.hpp>
-
 #include "core/base/errors.h"
 #include "core/base/stable_hash.h"
 #include "core/batch/folder_scan.h"
 #include "core/batch/output_record.h"
+#include "core/image/image_io.h"
 #include "core/os/atomic_output.h"
 #include "core/os/file_identity.h"
 #include "core/os/temporary_files.h"
@@ -55,7 +54,7 @@ std::string output_extension(const std::string& format) {
   std::string extension = lower(format);
   if (extension.front() != '.') extension.insert(extension.begin(), '.');
   if (extension.size() < 2 || extension.find('/') != std::string::npos ||
-      !cv::haveImageWriter("x" + extension)) {
+      !writes_format(extension)) {
     throw UsageError("--format " + format +
                      ": not a format pblur can write (try jpg, png, tif, webp)");
   }

@@ -1,22 +1,17 @@
 #include "core/image/image_io.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <mutex>
+#include <cctype>
 #include <string>
 
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgcodecs.hpp>  // the IMREAD_ and IMWRITE_ constants alone
 
 #include "core/base/errors.h"
 #include "core/image/image_header.h"
 #include "core/image/input_file.h"
-#include "core/image/jpeg_reader.h"
+#include "core/image/memory_file.h"
+#include "core/image/opencv_codecs.h"
+#include "core/image/row_codecs.h"
 #include "core/image/whole_image.h"
 #include "core/os/atomic_output.h"
 
@@ -32,39 +27,6 @@ namespace fs = std::filesystem;
 [[noreturn]] void refuse_output(const fs::path& path, const std::string& reason) {
   throw OutputError("cannot write '" + path.string() + "': " + reason);
 }
-
-// libjpeg, libpng and libtiff print their own complaints; pblur reports one line of its own.
-// Threads decoding at once share one silencing: the last to finish restores stderr (each
-// restoring its own saved copy would leave stderr on /dev/null when they overlap).
-class SilencedStderr {
- public:
-  SilencedStderr() {
-    const std::lock_guard lock(mutex_);
-    if (users_++ > 0) return;
-    std::fflush(stderr);
-    saved_ = dup(STDERR_FILENO);
-    const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (saved_ >= 0 && null >= 0) dup2(null, STDERR_FILENO);
-    if (null >= 0) close(null);
-  }
-  ~SilencedStderr() {
-    const std::lock_guard lock(mutex_);
-    if (--users_ > 0) return;
-    std::fflush(stderr);
-    if (saved_ >= 0) {
-      dup2(saved_, STDERR_FILENO);
-      close(saved_);
-    }
-    saved_ = -1;
-  }
-  SilencedStderr(const SilencedStderr&) = delete;
-  SilencedStderr& operator=(const SilencedStderr&) = delete;
-
- private:
-  static inline std::mutex mutex_;
-  static inline int users_ = 0;
-  static inline int saved_ = -1;
-};
 
 void check_pixel_count(const fs::path& path, const ImageHeader& header, std::uint64_t max_pixels) {
   check_pixel_budget(path, header.width, header.height, max_pixels);
@@ -114,27 +76,26 @@ bool size_agrees(const ImageHeader& header, const cv::Mat& image) {
          (header.format == ImageFormat::jpeg && cols == header.height && rows == header.width);
 }
 
-cv::Mat decode(std::span<const std::byte> bytes, int flags, cv::MatAllocator* allocator) {
-  const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U,
-                       const_cast<std::byte*>(bytes.data()));
-  cv::Mat image;
-  image.allocator = allocator;
-  SilencedStderr silenced;
+// A format pblur's codecs leave to OpenCV, through the module that is loaded for it.
+cv::Mat decode_with_opencv(const fs::path& path, std::span<const std::byte> bytes, int flags,
+                           cv::MatAllocator* allocator) {
   try {
-    cv::imdecode(buffer, flags, &image);
-    return image;
-  } catch (const cv::Exception&) {
-    return cv::Mat();
+    return opencv_codecs::decode(bytes, flags, allocator);
+  } catch (const CodecError& error) {
+    refuse_input(path, error.what());
   }
 }
 
-// libjpeg-turbo through pblur's reader: OpenCV's pixels, but every decoder warning fails.
-cv::Mat decode_jpeg(const fs::path& path, std::span<const std::byte> bytes,
-                    const LoadOptions& options) {
+// JPEG, PNG, PNM and most TIFFs through pblur's row readers: OpenCV's pixels, with every
+// decoder warning an error. nullopt for a file they leave to OpenCV.
+std::optional<cv::Mat> decode_with_row_reader(const fs::path& path,
+                                              std::span<const std::byte> bytes,
+                                              const LoadOptions& options) {
   try {
-    // The header was checked against the pixel budget by the same libjpeg call.
-    JpegReader reader(bytes);
-    return read_whole_image(reader, options.allocator);
+    // The header was checked against the pixel budget before the reader allocates anything.
+    const std::unique_ptr<RowReader> reader = open_row_reader(bytes);
+    if (!reader) return std::nullopt;
+    return read_whole_image(*reader, options.allocator);
   } catch (const CodecError& error) {
     refuse_corrupt_input(path, error.what());
   }
@@ -186,6 +147,19 @@ std::string encoder_extension(const fs::path& path) {
   return extension == ".pxm" ? ".pnm" : extension;
 }
 
+RowWriteOptions row_write_options(const SaveOptions& options) {
+  RowWriteOptions row;
+  row.quality = options.quality;
+  return row;
+}
+
+// The writer pblur encodes `layout` with for `path`'s format, on `file`; nullptr for a format
+// left to OpenCV. Throws CodecError if the format cannot hold the layout.
+std::unique_ptr<RowWriter> open_writer(std::FILE* file, const fs::path& path,
+                                       const RowLayout& layout, const SaveOptions& options = {}) {
+  return open_row_writer(file, encoder_extension(path), layout, row_write_options(options));
+}
+
 std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& options) {
   if (!options.quality) return {};
   const std::string extension = lower_extension(path);
@@ -194,6 +168,52 @@ std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& opti
   }
   if (extension == ".webp") return {cv::IMWRITE_WEBP_QUALITY, *options.quality};
   return {};
+}
+
+// pblur's own writer's bytes for `image` (OpenCV's, see open_row_writer); nullopt for a format
+// left to OpenCV.
+std::optional<std::vector<uchar>> encode_with_row_writer(const cv::Mat& image, const fs::path& path,
+                                                         const SaveOptions& options) {
+  try {
+    MemoryFile file;
+    const std::unique_ptr<RowWriter> writer =
+        open_writer(file.get(), path, layout_of(image), options);
+    if (!writer) return std::nullopt;
+    write_whole_image(*writer, image);
+    return file.bytes();
+  } catch (const CodecError& error) {
+    refuse_output(path, std::string("the image cannot be encoded (") + error.what() + ")");
+  }
+}
+
+// The type `probe` has once written by pblur's own writer for `path`'s format and read back
+// (-1 if the writer refuses it); nullopt for a format left to OpenCV.
+std::optional<int> round_trip_with_row_codecs(const cv::Mat& probe, const fs::path& path) {
+  try {
+    MemoryFile file;
+    const std::unique_ptr<RowWriter> writer = open_writer(file.get(), path, layout_of(probe));
+    if (!writer) return std::nullopt;
+    write_whole_image(*writer, probe);
+    const std::vector<uchar> bytes = file.bytes();
+    const std::unique_ptr<RowReader> reader = open_row_reader(std::as_bytes(std::span(bytes)));
+    return reader ? reader->layout().cv_type() : -1;
+  } catch (const CodecError&) {
+    return -1;
+  }
+}
+
+// The type `probe` has once encoded by OpenCV for `path`'s format and decoded as load_image
+// would (-1 if it cannot be).
+int round_trip_with_opencv(const cv::Mat& probe, const fs::path& path) {
+  try {
+    const auto bytes = opencv_codecs::encode(encoder_extension(path), probe, {});
+    if (!bytes) return -1;
+    const auto file = std::as_bytes(std::span(*bytes));
+    const cv::Mat back = opencv_codecs::decode(file, read_flags(read_image_header(file)), nullptr);
+    return back.empty() ? -1 : back.type();
+  } catch (const CodecError& error) {
+    refuse_output(path, error.what());
+  }
 }
 
 }  // namespace
@@ -219,9 +239,9 @@ cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
   const std::vector<std::byte> bytes = read_input_file(path, options.max_pixels);
   const ImageHeader header = read_image_header(bytes);
   check_header(path, header, bytes, options.max_pixels);
-  cv::Mat image = header.format == ImageFormat::jpeg
-                      ? decode_jpeg(path, bytes, options)
-                      : decode(bytes, read_flags(header), options.allocator);
+  std::optional<cv::Mat> decoded = decode_with_row_reader(path, bytes, options);
+  cv::Mat image = decoded ? std::move(*decoded)
+                          : decode_with_opencv(path, bytes, read_flags(header), options.allocator);
   if (image.empty()) {
     refuse_input(path, "the file is corrupt (the " + std::string(format_name(header.format)) +
                            " decoder failed)");
@@ -239,11 +259,21 @@ cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
   return image;
 }
 
+bool writes_format(const std::string& extension) {
+  const std::string encoder = encoder_extension("x" + extension);
+  if (writer_streams(encoder)) return true;
+  try {
+    return opencv_codecs::has_writer(encoder);
+  } catch (const CodecError&) {
+    return false;
+  }
+}
+
 void check_output_path(const fs::path& path) {
   if (path.extension().empty()) {
     refuse_output(path, "no file extension to choose the format by (use .png, .jpg, .tif, ...)");
   }
-  if (!cv::haveImageWriter("x" + encoder_extension(path))) {
+  if (!writes_format(path.extension().string())) {
     refuse_output(path, "unknown output format '" + path.extension().string() + "'");
   }
   const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
@@ -255,23 +285,13 @@ void check_output_path(const fs::path& path) {
 }
 
 void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
-  // Round-trips a small image of the same type: whatever OpenCV's encoder for this format would
-  // change (depth, channels) shows up here. 64 x 64: OpenJPEG's default six resolution levels
-  // need at least 32 pixels a side.
+  // Round-trips a small image of the same type: whatever the format's encoder would change
+  // (depth, channels) shows up here. 64 x 64: OpenJPEG's default six resolution levels need at
+  // least 32 pixels a side.
   constexpr int kProbeSide = 64;
   const cv::Mat probe(kProbeSide, kProbeSide, image.type(), cv::Scalar::all(1));
-  std::vector<uchar> bytes;
-  cv::Mat back;
-  {
-    SilencedStderr silenced;
-    try {
-      if (cv::imencode(encoder_extension(path), probe, bytes)) {
-        back = cv::imdecode(bytes, read_flags(read_image_header(std::as_bytes(std::span(bytes)))));
-      }
-    } catch (const cv::Exception&) {
-    }
-  }
-  if (back.type() != probe.type()) {
+  const std::optional<int> back = round_trip_with_row_codecs(probe, path);
+  if ((back ? *back : round_trip_with_opencv(probe, path)) != probe.type()) {
     refuse_output(path, "the " + path.extension().string() + " format cannot store a " +
                             depth_name(image.depth()) + " " + channels_name(image.channels()) +
                             " image as it is (try .png or .tif)");
@@ -280,18 +300,15 @@ void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
 
 std::vector<uchar> encode_image(const cv::Mat& image, const fs::path& path,
                                 const SaveOptions& options) {
-  std::vector<uchar> bytes;
-  bool encoded = false;
-  {
-    SilencedStderr silenced;
-    try {
-      encoded =
-          cv::imencode(encoder_extension(path), image, bytes, encode_parameters(path, options));
-    } catch (const cv::Exception&) {
-    }
+  if (auto bytes = encode_with_row_writer(image, path, options)) return std::move(*bytes);
+  std::optional<std::vector<uchar>> bytes;
+  try {
+    bytes = opencv_codecs::encode(encoder_extension(path), image, encode_parameters(path, options));
+  } catch (const CodecError& error) {
+    refuse_output(path, error.what());
   }
-  if (!encoded) refuse_output(path, "OpenCV could not encode the image in this format");
-  return bytes;
+  if (!bytes) refuse_output(path, "OpenCV could not encode the image in this format");
+  return std::move(*bytes);
 }
 
 void save_image(const cv::Mat& image, const fs::path& path, const SaveOptions& options) {

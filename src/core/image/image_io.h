@@ -39,9 +39,12 @@ void check_pixel_budget(const std::filesystem::path& path, std::uint64_t width,
 // The InputError for a file whose pixels cannot be decoded: "the file is corrupt (REASON)".
 [[noreturn]] void refuse_corrupt_input(const std::filesystem::path& path,
                                        const std::string& reason);
+// Whether pblur writes files with this extension (".png", ".TIF"): through its own codecs, or
+// OpenCV's (loaded for the question).
+bool writes_format(const std::string& extension);
 
 // Throws OutputError unless an image can be written at `path`: its folder exists, it is not a
-// folder itself, and its extension names a format OpenCV writes.
+// folder itself, and writes_format its extension.
 void check_output_path(const std::filesystem::path& path);
 
 // Throws OutputError if the format chosen by `path`'s extension cannot store an image of

@@ -52,15 +52,34 @@ PnmKind pnm_kind_of(std::string_view extension) {
 }
 
 // A TIFF layout TiffReader leaves to OpenCV gives no reader; other errors stay errors.
-std::unique_ptr<RowReader> open_tiff(std::FILE* file, off_t start, std::string* fallback_reason) {
+template <typename Source>
+std::unique_ptr<RowReader> open_tiff(Source source, std::string* fallback_reason) {
   try {
-    return std::make_unique<TiffReader>(file);
+    return std::make_unique<TiffReader>(source);
   } catch (const CodecError& error) {
     if (std::string_view(error.what()).find("unsupported TIFF layout") != 0) throw;
     if (fallback_reason) *fallback_reason = error.what();
-    fseeko(file, start, SEEK_SET);
     return nullptr;
   }
+}
+
+// The reader for `format` on `source` (a FILE* or bytes in memory), nullptr for the others.
+template <typename Source>
+std::unique_ptr<RowReader> open_reader(Format format, Source source, std::string* fallback_reason) {
+  switch (format) {
+    case Format::jpeg:
+      return std::make_unique<JpegReader>(source);
+    case Format::png:
+      return std::make_unique<PngReader>(source);
+    case Format::pnm:
+      return std::make_unique<PnmReader>(source);
+    case Format::tiff:
+      return open_tiff(source, fallback_reason);
+    case Format::other:
+      break;
+  }
+  if (fallback_reason) *fallback_reason = "not a format pblur reads itself";
+  return nullptr;
 }
 
 }  // namespace
@@ -70,20 +89,16 @@ std::unique_ptr<RowReader> open_row_reader(std::FILE* file, std::string* fallbac
   std::array<std::byte, 8> signature{};
   const std::size_t read = std::fread(signature.data(), 1, signature.size(), file);
   if (fseeko(file, start, SEEK_SET) != 0) throw CodecError("the file cannot be rewound");
-  switch (format_of_signature(std::span(signature).first(read))) {
-    case Format::jpeg:
-      return std::make_unique<JpegReader>(file);
-    case Format::png:
-      return std::make_unique<PngReader>(file);
-    case Format::pnm:
-      return std::make_unique<PnmReader>(file);
-    case Format::tiff:
-      return open_tiff(file, start, fallback_reason);
-    case Format::other:
-      break;
-  }
-  if (fallback_reason) *fallback_reason = "not a format pblur reads itself";
-  return nullptr;
+  const Format format = format_of_signature(std::span(signature).first(read));
+  auto reader = open_reader(format, file, fallback_reason);
+  if (!reader) fseeko(file, start, SEEK_SET);
+  return reader;
+}
+
+std::unique_ptr<RowReader> open_row_reader(std::span<const std::byte> bytes,
+                                           std::string* fallback_reason) {
+  return open_reader(format_of_signature(bytes.first(std::min<std::size_t>(bytes.size(), 8))),
+                     bytes, fallback_reason);
 }
 
 std::unique_ptr<RowWriter> open_row_writer(std::FILE* file, std::string_view extension,

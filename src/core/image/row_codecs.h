@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,10 @@ struct RowWriteOptions {
 // when the file has a format's signature but a broken header. `file` must stay open while the
 // reader lives.
 std::unique_ptr<RowReader> open_row_reader(std::FILE* file, std::string* fallback_reason = nullptr);
+
+// The same for a file held in memory, `bytes`, which must outlive the reader.
+std::unique_ptr<RowReader> open_row_reader(std::span<const std::byte> bytes,
+                                           std::string* fallback_reason = nullptr);
 
 // A writer whose bytes equal cv::imencode(extension, ...)'s for `layout`, for the extensions
 // pblur encodes itself (.jpg .jpeg .jpe .png .pgm .ppm .pnm .tif .tiff, any case); nullptr
