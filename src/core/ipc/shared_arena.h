@@ -7,6 +7,9 @@
 
 #include <opencv2/core/mat.hpp>
 
+#include "core/os/file_descriptor.h"
+#include "core/os/memory_mapping.h"
+
 namespace pblur {
 
 // When a block's pages become memory.
@@ -59,9 +62,9 @@ class SharedArena {
   [[noreturn]] void throw_full(std::size_t bytes) const;
   void commit(std::size_t offset, std::size_t bytes);
 
-  int fd_ = -1;
-  std::byte* base_ = nullptr;
+  FileDescriptor fd_;
   std::size_t reserved_ = 0;
+  MemoryMapping mapping_;
   std::size_t file_size_ = 0;
   std::map<std::size_t, std::size_t> free_;  // offset -> size, below file_size_
   std::map<std::size_t, std::size_t> used_;  // offset -> size

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/os/file_descriptor.h"
 #include "core/os/file_identity.h"
 #include "core/os/temporary_files.h"
 
@@ -47,7 +48,7 @@ class AtomicOutputFile {
   AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
 
   // Where the bytes go, for writers that take a descriptor.
-  int descriptor() const { return fd_; }
+  int descriptor() const { return fd_.get(); }
   void write(std::span<const std::byte> bytes);
   // Flushes the file and renames it into place, after checking again that what is at the path
   // may be replaced; signals are held for the last steps. Throws OutputError.
@@ -57,7 +58,7 @@ class AtomicOutputFile {
   std::filesystem::path path_;
   OutputRules rules_;
   std::unique_ptr<NamedTemporary> named_;
-  int fd_ = -1;
+  FileDescriptor fd_;
 };
 
 // Writes `bytes` to `path` so that the file appears whole or not at all, and an existing file
