@@ -21,7 +21,7 @@ namespace {
 using test::TempDir;
 namespace fs = std::filesystem;
 
-// The fork server must start before any thread: before the first test, once for all of them.
+// One runtime for every test of the program.
 ProcessRuntime* runtime = nullptr;
 
 class RuntimeEnvironment : public ::testing::Environment {
