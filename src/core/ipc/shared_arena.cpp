@@ -101,9 +101,10 @@ std::size_t SharedArena::reservation_within_limits(std::size_t wanted) {
   const std::size_t used = address_space_in_use();
   const std::size_t half_left = (cap > used ? cap - used : 0) / 2 / kPage * kPage;
   if (half_left < kSmallestReservation) {
-    throw ProcessingError("the address-space limit (ulimit -v, " + std::to_string(mebibytes(cap)) +
-                          " MiB) leaves no room for the workers' shared memory: raise it, or "
-                          "use --threads");
+    throw SharedMemoryShortage(SharedMemoryShortage::Cause::address_space_limit,
+                               "the address-space limit (ulimit -v, " +
+                                   std::to_string(mebibytes(cap)) +
+                                   " MiB) leaves no room for the workers' shared memory");
   }
   return std::min(wanted, half_left);
 }
@@ -163,10 +164,12 @@ std::size_t SharedArena::take_free_range(std::size_t size, Commit commit_pages) 
 }
 
 void SharedArena::throw_full(std::size_t bytes) const {
-  throw ProcessingError("the workers' shared memory is full: " + std::to_string(mebibytes(bytes)) +
-                        " MiB more needed, " + std::to_string(mebibytes(reserved_)) +
-                        " MiB reserved" +
-                        (address_space_limited() ? " (ulimit -v caps it): use --threads" : ""));
+  const bool limited = address_space_limited();
+  throw SharedMemoryShortage(
+      limited ? SharedMemoryShortage::Cause::full_under_limit : SharedMemoryShortage::Cause::full,
+      "the workers' shared memory is full: " + std::to_string(mebibytes(bytes)) +
+          " MiB more needed, " + std::to_string(mebibytes(reserved_)) + " MiB reserved" +
+          (limited ? " (ulimit -v caps it)" : ""));
 }
 
 void SharedArena::place(cv::Mat& mat, cv::Size size, int type) {
