@@ -3,8 +3,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <ext/stdio_filebuf.h>
-
 #include <cstdio>
 #include <iostream>
 
@@ -23,10 +21,7 @@ std::string version_text() {
 }
 
 std::ostream& messages() {
-  static __gnu_cxx::stdio_filebuf<char> buffer(dup(STDERR_FILENO), std::ios::out);
-  static std::ostream stream(&buffer);
-  [[maybe_unused]] static const auto flags = stream.setf(std::ios::unitbuf);  // as std::cerr
-  return stream;
+  return std::cerr;
 }
 
 namespace {
