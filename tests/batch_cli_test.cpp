@@ -49,7 +49,7 @@ std::map<std::string, nlohmann::json> files_by_path(const nlohmann::json& report
 }
 
 TEST(BatchCli, MirrorsANestedTreeWithEveryFormatAndExtensionCase) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_tree(dir / "in");
   const RunResult run = run_pblur({"batch", "in", "out", "--recursive"}, dir.path());
   EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -63,7 +63,7 @@ TEST(BatchCli, MirrorsANestedTreeWithEveryFormatAndExtensionCase) {
 }
 
 TEST(BatchCli, WithoutRecursiveOnlyTheTopFolder) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_tree(dir / "in");
   const RunResult run = run_pblur({"batch", "in", "out"}, dir.path());
   EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -73,7 +73,7 @@ TEST(BatchCli, WithoutRecursiveOnlyTheTopFolder) {
 // Images decode on other threads while lines are printed; stderr is silenced during decoding,
 // and no line of pblur's may vanish with the decoders' chatter.
 TEST(BatchCli, EveryImageGetsItsLineWhateverTheBackendAndSplit) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   for (unsigned i = 0; i < 12; ++i) {
     write_image(dir / "in" / ("p" + std::to_string(i) + ".jpg"), make_image(160, 120, CV_8UC3, i));
   }
@@ -94,7 +94,7 @@ TEST(BatchCli, EveryImageGetsItsLineWhateverTheBackendAndSplit) {
 // Every output has the pixels of `pblur INPUT OUTPUT` on the same file with the same options,
 // whatever the split and the backend.
 TEST(BatchCli, OutputPixelsEqualSingleImageRuns) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_tree(dir / "in");
   const Strings filter{"--filter", "gaussian", "--sigma", "1.5", "--quality", "90"};
   std::map<std::string, Strings> variants{
@@ -126,7 +126,7 @@ TEST(BatchCli, OutputPixelsEqualSingleImageRuns) {
 }
 
 TEST(BatchCli, BadFilesAreReportedAndTheBatchGoesOn) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_tree(dir / "in");
   copy_test_file("truncated.jpg", dir / "in/bad/truncated.jpg");
   copy_test_file("truncated.png", dir / "in/bad/truncated.png");
@@ -154,7 +154,7 @@ TEST(BatchCli, BadFilesAreReportedAndTheBatchGoesOn) {
 
 TEST(BatchCli, UnreadableFileFails) {
   if (geteuid() == 0) GTEST_SKIP() << "root reads every file";
-  const TempDir dir;
+  const TemporaryFolder dir;
   write_image(dir / "in/a.png", make_image(16, 16, CV_8UC3, 1));
   write_image(dir / "in/locked.png", make_image(16, 16, CV_8UC3, 2));
   chmod((dir / "in/locked.png").c_str(), 0);
@@ -165,7 +165,7 @@ TEST(BatchCli, UnreadableFileFails) {
 }
 
 TEST(BatchCli, NameCollisionIsAUsageErrorBeforeAnyWork) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   write_image(dir / "in/a.png", make_image(16, 16, CV_8UC3, 1));
   write_image(dir / "in/a.jpg", make_image(16, 16, CV_8UC3, 2));
   write_image(dir / "in/b.png", make_image(16, 16, CV_8UC3, 3));
@@ -179,7 +179,7 @@ TEST(BatchCli, NameCollisionIsAUsageErrorBeforeAnyWork) {
 }
 
 TEST(BatchCli, FormatConvertsAndSuffixRenames) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_tree(dir / "in");
   fs::remove(dir / "in/sub/deep/alpha.png");   // JPEG has no alpha
   fs::remove(dir / "in/sub/deep/wide16.TIF");  // nor 16 bits
@@ -194,7 +194,7 @@ TEST(BatchCli, FormatConvertsAndSuffixRenames) {
 }
 
 TEST(BatchCli, FormatThatCannotHoldAnImageFailsThatImageOnly) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   write_image(dir / "in/alpha.png", make_image(16, 16, CV_8UC4, 1));
   write_image(dir / "in/plain.png", make_image(16, 16, CV_8UC3, 2));
   const RunResult run = run_pblur({"batch", "in", "out", "--format", "jpg"}, dir.path());
@@ -206,7 +206,7 @@ TEST(BatchCli, FormatThatCannotHoldAnImageFailsThatImageOnly) {
 // Formats OpenCV reads that every batch used to fail: .jp2 (its output refused), .pxm (no writer
 // under that name), OS/2 bitmaps (their 16-bit header sizes misread).
 TEST(BatchCli, Jpeg2000PxmAndOs2BitmapsAreFilteredLikeSingleImages) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   write_image(dir / "in/a.jp2", make_image(64, 48, CV_8UC3, 1));
   std::vector<uchar> ppm;
   ASSERT_TRUE(cv::imencode(".ppm", make_image(40, 30, CV_8UC3, 2), ppm));
@@ -231,7 +231,7 @@ TEST(BatchCli, Jpeg2000PxmAndOs2BitmapsAreFilteredLikeSingleImages) {
 }
 
 TEST(BatchCli, RerunSkipsEverythingAndOverwriteRedoesIt) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_tree(dir / "in");
   ASSERT_EQ(run_pblur({"batch", "in", "out", "-r"}, dir.path()).exit_code, 0);
   std::map<std::string, fs::file_time_type> times;
@@ -256,7 +256,7 @@ TEST(BatchCli, RerunSkipsEverythingAndOverwriteRedoesIt) {
 }
 
 TEST(BatchCli, OutputFolderInsideInputFolder) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   write_image(dir / "in/a.png", make_image(16, 16, CV_8UC3, 1));
   RunResult run = run_pblur({"batch", "in", "in/blurred", "-r"}, dir.path());
   EXPECT_EQ(run.exit_code, kUsageError);
@@ -272,7 +272,7 @@ TEST(BatchCli, OutputFolderInsideInputFolder) {
 }
 
 TEST(BatchCli, ShardsTogetherDoEveryFileExactlyOnce) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   for (int i = 0; i < 30; ++i) {
     write_image(dir / "in" / ("d" + std::to_string(i % 3)) / ("img" + std::to_string(i) + ".png"),
                 make_image(8, 8, CV_8UC3, unsigned(i)));
@@ -296,7 +296,7 @@ TEST(BatchCli, ShardsTogetherDoEveryFileExactlyOnce) {
 }
 
 TEST(BatchCli, ReportHasEveryFileWithPhasesAndBytes) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   write_image(dir / "in/a.png", make_image(32, 32, CV_8UC3, 1));
   write_image(dir / "in/b.png", make_image(32, 32, CV_8UC3, 2));
   const RunResult run = run_pblur({"batch", "in", "out", "--report", "r.json"}, dir.path());
@@ -321,7 +321,7 @@ TEST(BatchCli, ReportHasEveryFileWithPhasesAndBytes) {
 }
 
 TEST(BatchCli, LinesWhenNotATerminalAndQuietPrintsOnlyErrors) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   write_image(dir / "in/a.png", make_image(16, 16, CV_8UC3, 1));
   write_image(dir / "in/b.png", make_image(16, 16, CV_8UC3, 2));
   copy_test_file("empty.png", dir / "in/c.png");
@@ -339,7 +339,7 @@ TEST(BatchCli, LinesWhenNotATerminalAndQuietPrintsOnlyErrors) {
 }
 
 TEST(BatchCli, ProgressBarOnATerminal) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   for (int i = 0; i < 12; ++i) {
     write_image(dir / "in" / ("img" + std::to_string(i) + ".png"),
                 make_image(64, 48, CV_8UC3, unsigned(i)));
@@ -367,7 +367,7 @@ TEST(BatchCli, ProgressBarOnATerminal) {
 }
 
 TEST(BatchCli, VerboseSaysHowTheWorkIsSplit) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   write_image(dir / "in/a.png", make_image(16, 16, CV_8UC3, 1));
   RunResult run = run_pblur({"batch", "in", "out", "-v", "--procs", "2"}, dir.path());
   EXPECT_TRUE(contains(run.err, "split: strips")) << run.err;
@@ -381,7 +381,7 @@ TEST(BatchCli, VerboseSaysHowTheWorkIsSplit) {
 }
 
 TEST(BatchCli, UsageErrorsAndMissingFolders) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   EXPECT_EQ(run_pblur({"batch", "nowhere", "out"}, dir.path()).exit_code, 3);
   fs::create_directory(dir / "in");
   std::ofstream(dir / "file") << "x";
@@ -399,7 +399,7 @@ TEST(BatchCli, UsageErrorsAndMissingFolders) {
 }
 
 TEST(BatchCli, SingleImageCommandStillWorksBesideBatch) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   write_image(dir / "a.png", make_image(16, 16, CV_8UC3, 1));
   EXPECT_EQ(run_pblur({"a.png", "b.png"}, dir.path()).exit_code, 0);
   EXPECT_TRUE(fs::exists(dir / "b.png"));

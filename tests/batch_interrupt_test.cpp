@@ -54,7 +54,7 @@ std::size_t hidden_files(const fs::path& folder) {
 // signal; the interrupted run keeps the ten, leaves no temporary file, and a rerun finishes the
 // rest without touching them.
 TEST(BatchInterrupt, InterruptedRunKeepsFinishedOutputsAndResumes) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_folder(dir / "in", 24, 64, 48);
   const pid_t pid =
       start_pblur({"batch", "in", "out", "--procs", "1", "--split", "images"}, dir.path(),
@@ -88,7 +88,7 @@ TEST(BatchInterrupt, InterruptedRunKeepsFinishedOutputsAndResumes) {
 // Interrupts real work at moments spread over a run, with SIGINT and SIGTERM: whatever the
 // moment, the output folder holds only complete images, and a rerun completes it.
 TEST(BatchInterrupt, SignalAtAnyMomentLeavesOnlyCompleteOutputs) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_folder(dir / "in", 40, 400, 300);
   const int delays_ms[] = {0, 20, 50, 100, 150, 250, 400};
   for (int round = 0; round < 7; ++round) {
@@ -148,7 +148,7 @@ bool has_worker_within(pid_t pid, std::chrono::seconds limit) {
 // In strips mode the signal lands while a worker is stuck in a strip of the first image: the
 // batch stops within a second and writes nothing.
 TEST(BatchInterrupt, StripsModeStopsInsideAnImage) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_folder(dir / "in", 3, 64, 48);
   const pid_t pid =
       start_pblur({"batch", "in", "out", "--split", "strips"}, dir.path(), dir / "log",
@@ -165,7 +165,7 @@ TEST(BatchInterrupt, StripsModeStopsInsideAnImage) {
 
 // A worker that crashes on one image costs that image only.
 TEST(BatchFaults, WorkerThatDiesOnOneImageFailsThatImageOnly) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_folder(dir / "in", 8, 32, 24);
   write_image(dir / "in/big.png", make_image(200, 150, CV_8UC3, 99));  // the largest goes first
   const RunResult run =
@@ -185,7 +185,7 @@ TEST(BatchFaults, WorkerThatDiesOnOneImageFailsThatImageOnly) {
 
 // A worker that dies once is replaced and its image is retried successfully.
 TEST(BatchFaults, WorkerThatDiesOnceIsReplacedAndTheImageRetried) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_folder(dir / "in", 6, 32, 24);
   const RunResult run =
       run_pblur({"batch", "in", "out"}, dir.path(),
@@ -196,7 +196,7 @@ TEST(BatchFaults, WorkerThatDiesOnceIsReplacedAndTheImageRetried) {
 
 // A worker stuck on one image is killed after --strip-timeout, and that image fails.
 TEST(BatchFaults, HungWorkerTimesOut) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_folder(dir / "in", 4, 32, 24);
   const RunResult run =
       run_pblur({"batch", "in", "out", "--strip-timeout", "0.2", "--procs", "1"}, dir.path(),

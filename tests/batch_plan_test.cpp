@@ -13,7 +13,7 @@
 namespace pblur {
 namespace {
 
-using test::TempDir;
+using testing::TemporaryFolder;
 namespace fs = std::filesystem;
 
 void touch(const fs::path& path, const std::string& text = "x") {
@@ -27,7 +27,7 @@ std::vector<std::string> relatives(const std::vector<BatchItem>& items) {
   return names;
 }
 
-BatchPlanOptions options_for(const TempDir& dir, bool recursive = false) {
+BatchPlanOptions options_for(const TemporaryFolder& dir, bool recursive = false) {
   BatchPlanOptions options;
   options.input_dir = dir / "in";
   options.output_dir = dir / "out";
@@ -68,7 +68,7 @@ TEST(ImageExtension, CaseInsensitiveAndOnlyWhatOpenCvReads) {
 }
 
 TEST(BatchPlan, FindsImagesOnlyAtTheTopWithoutRecursive) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   touch(dir / "in/b.jpg");
   touch(dir / "in/A.PNG");
   touch(dir / "in/notes.txt");
@@ -80,7 +80,7 @@ TEST(BatchPlan, FindsImagesOnlyAtTheTopWithoutRecursive) {
 }
 
 TEST(BatchPlan, RecursiveMirrorsTheTree) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   touch(dir / "in/a.jpg");
   touch(dir / "in/sub/deep/c.Tif");
   touch(dir / "in/sub/b.webp");
@@ -94,7 +94,7 @@ TEST(BatchPlan, RecursiveMirrorsTheTree) {
 }
 
 TEST(BatchPlan, FormatAndSuffixNameTheOutputs) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   touch(dir / "in/a.png");
   touch(dir / "in/b.JPG");
   BatchPlanOptions options = options_for(dir);
@@ -107,7 +107,7 @@ TEST(BatchPlan, FormatAndSuffixNameTheOutputs) {
 }
 
 TEST(BatchPlan, UnknownFormatIsAUsageError) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   touch(dir / "in/a.png");
   BatchPlanOptions options = options_for(dir);
   options.format = "gif";
@@ -115,7 +115,7 @@ TEST(BatchPlan, UnknownFormatIsAUsageError) {
 }
 
 TEST(BatchPlan, TwoInputsWithOneOutputAreRefused) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   touch(dir / "in/a.png");
   touch(dir / "in/a.jpg");
   BatchPlanOptions options = options_for(dir);
@@ -134,7 +134,7 @@ TEST(BatchPlan, TwoInputsWithOneOutputAreRefused) {
 }
 
 TEST(BatchPlan, OutputFolderEqualToInputIsRefused) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   touch(dir / "in/a.png");
   BatchPlanOptions options = options_for(dir);
   options.output_dir = dir / "in";
@@ -147,7 +147,7 @@ TEST(BatchPlan, OutputFolderEqualToInputIsRefused) {
 }
 
 TEST(BatchPlan, OutputFolderInsideInputOnlyWhenTheScanCannotReachIt) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   touch(dir / "in/a.png");
   BatchPlanOptions options = options_for(dir, true);
   options.output_dir = dir / "in/blurred";
@@ -160,7 +160,7 @@ TEST(BatchPlan, OutputFolderInsideInputOnlyWhenTheScanCannotReachIt) {
 }
 
 TEST(BatchPlan, OutputThatWouldReplaceAnInputIsRefused) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   touch(dir / "photos/raw/a.jpg");
   touch(dir / "photos/raw/raw/a.jpg");
   BatchPlanOptions options;
@@ -171,21 +171,21 @@ TEST(BatchPlan, OutputThatWouldReplaceAnInputIsRefused) {
 }
 
 TEST(BatchPlan, MissingInputFolderIsAnInputError) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   EXPECT_THROW(plan_batch(options_for(dir)), InputError);
   touch(dir / "in");
   EXPECT_THROW(plan_batch(options_for(dir)), InputError);  // a file, not a folder
 }
 
 TEST(BatchPlan, OutputFolderThatIsAFileIsAnOutputError) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   touch(dir / "in/a.png");
   touch(dir / "out");
   EXPECT_THROW(plan_batch(options_for(dir)), OutputError);
 }
 
 TEST(BatchPlan, SkipsOutputsNewerThanTheirInputsUnlessOverwrite) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   touch(dir / "in/old.png");
   touch(dir / "in/new.png");
   touch(dir / "in/missing.png");
@@ -205,7 +205,7 @@ TEST(BatchPlan, SkipsOutputsNewerThanTheirInputsUnlessOverwrite) {
 }
 
 TEST(BatchPlan, ShardsCoverEveryFileExactlyOnce) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   for (int i = 0; i < 60; ++i)
     touch(dir / "in" / ("d" + std::to_string(i % 4)) / ("f" + std::to_string(i) + ".jpg"));
   for (const std::uint64_t count : {1u, 2u, 3u, 7u}) {
@@ -227,7 +227,7 @@ TEST(BatchPlan, ShardsCoverEveryFileExactlyOnce) {
 }
 
 TEST(BatchPlan, StopFlagInterruptsTheScan) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   touch(dir / "in/a.png");
   std::stop_source stop;
   stop.request_stop();

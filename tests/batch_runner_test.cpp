@@ -18,10 +18,10 @@
 namespace pblur {
 namespace {
 
-using test::TempDir;
+using testing::TemporaryFolder;
 namespace fs = std::filesystem;
 
-// The fork server must start before any thread: before the first test, once for all of them.
+// One runtime for every test of the program.
 ProcessRuntime* runtime = nullptr;
 
 class RuntimeEnvironment : public ::testing::Environment {
@@ -42,7 +42,7 @@ void write_png_header(const fs::path& path, std::uint32_t width, std::uint32_t h
   std::ofstream(path, std::ios::binary) << testing::png_header(width, height);
 }
 
-std::vector<BatchItem> make_items(const TempDir& dir, int count, bool with_bad = false) {
+std::vector<BatchItem> make_items(const TemporaryFolder& dir, int count, bool with_bad = false) {
   std::vector<BatchItem> items;
   for (int i = 0; i < count; ++i) {
     const std::string name = "img" + std::to_string(i) + ".png";
@@ -102,7 +102,7 @@ void expect_filtered(const std::vector<BatchItem>& items, const std::vector<File
 }
 
 TEST(ChooseSplit, ImagesWhenEveryWorkerHasOneStripsWhenTooFew) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   const auto items = make_items(dir, 3);
   EXPECT_EQ(choose_split(SplitMode::automatic, items, 2).mode, SplitMode::images);
   EXPECT_EQ(choose_split(SplitMode::automatic, items, 3).mode, SplitMode::images);
@@ -114,7 +114,7 @@ TEST(ChooseSplit, ImagesWhenEveryWorkerHasOneStripsWhenTooFew) {
 }
 
 TEST(ChooseSplit, StripsWhenOneImagePerWorkerWouldNotFitInMemory) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   std::vector<BatchItem> items;
   for (const char* name : {"a.png", "b.png"}) {
     write_png_header(dir / name, 200000, 100000);  // 20 gigapixels, by its header
@@ -127,14 +127,14 @@ TEST(ChooseSplit, StripsWhenOneImagePerWorkerWouldNotFitInMemory) {
 }
 
 TEST(RunBatch, ImagesInWorkerProcesses) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   const auto items = make_items(dir, 7, true);
   const auto options = options_with(BackendKind::processes, 2, SplitMode::images);
   expect_filtered(items, run_all(items, options), options.spec);
 }
 
 TEST(RunBatch, StripsInWorkerProcesses) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   const auto items = make_items(dir, 5, true);
   auto options = options_with(BackendKind::processes, 2, SplitMode::strips);
   options.backend.strips = 3;
@@ -142,14 +142,14 @@ TEST(RunBatch, StripsInWorkerProcesses) {
 }
 
 TEST(RunBatch, ImagesInThreads) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   const auto items = make_items(dir, 6, true);
   const auto options = options_with(BackendKind::threads, 3, SplitMode::images);
   expect_filtered(items, run_all(items, options), options.spec);
 }
 
 TEST(RunBatch, StripsInThreadsAndSequential) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   const auto items = make_items(dir, 4, true);
   for (const BackendKind kind : {BackendKind::threads, BackendKind::sequential}) {
     const auto options = options_with(kind, 2, SplitMode::strips);
@@ -159,7 +159,7 @@ TEST(RunBatch, StripsInThreadsAndSequential) {
 }
 
 TEST(RunBatch, StopBeforeStartWritesNothing) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   const auto items = make_items(dir, 4);
   std::stop_source stop;
   stop.request_stop();
@@ -180,7 +180,7 @@ TEST(RunBatch, StopBeforeStartWritesNothing) {
 // A process id means something only on the machine that wrote it: a name without this
 // machine's (as pblur 0.1.0 wrote them) waits for kAbandonedTemporaryAge.
 TEST(AbandonedTemporaries, OnlyThoseOfThisMachinesProcessesThatAreGone) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   const pid_t gone = fork();
   if (gone == 0) _exit(0);
   waitpid(gone, nullptr, 0);

@@ -19,18 +19,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/os/file_descriptor.h"
+
 namespace pblur::test {
-
-TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "pblur-batch-test-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code error;
-  fs::remove_all(path_, error);
-}
 
 cv::Mat make_image(int width, int height, int type, unsigned seed) {
   cv::Mat image(height, width, type);
@@ -70,70 +61,30 @@ bool same_pixels(const cv::Mat& a, const cv::Mat& b) {
 
 namespace {
 
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> pointers;
-  for (std::string& s : strings) pointers.push_back(s.data());
-  pointers.push_back(nullptr);
-  return pointers;
+testing::Launch launch_in(const fs::path& cwd, const std::map<std::string, std::string>& env) {
+  testing::Launch launch;
+  launch.cwd = cwd;
+  for (const auto& [name, value] : env) launch.environment.push_back(name + "=" + value);
+  return launch;
 }
 
-std::vector<std::string> environment_with(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> environment;
-  for (char** e = environ; *e; ++e) {
-    const std::string entry = *e;
-    if (!extra.count(entry.substr(0, entry.find('=')))) environment.push_back(entry);
-  }
-  for (const auto& [name, value] : extra) environment.push_back(name + "=" + value);
-  return environment;
-}
-
-// Where a child's output goes, and as whom it runs.
-struct ChildSetup {
-  fs::path out, err;          // files for stdout and stderr
-  int pipe = -1;              // or this descriptor for both
-  std::optional<uid_t> user;  // setuid to this user first
-};
-
-void set_up_child(const fs::path& cwd, const ChildSetup& setup) {
-  const int out_fd =
-      setup.pipe >= 0 ? setup.pipe : open(setup.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  const int err_fd =
-      setup.pipe >= 0 ? setup.pipe : open(setup.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (out_fd < 0 || err_fd < 0 || chdir(cwd.c_str()) != 0) _exit(127);
-  dup2(out_fd, STDOUT_FILENO);
-  dup2(err_fd, STDERR_FILENO);
-  if (setup.user &&
-      (setgroups(0, nullptr) != 0 || setgid(*setup.user) != 0 || setuid(*setup.user) != 0)) {
-    _exit(127);
-  }
-}
-
-// Forks and execs pblur as `setup` says.
-pid_t spawn(const std::vector<std::string>& args, const fs::path& cwd, const ChildSetup& setup,
-            const std::map<std::string, std::string>& env) {
-  // PBLUR_WORKER_FAULT is read only by the test build of pblur.
-  std::vector<std::string> argv{env.count("PBLUR_WORKER_FAULT") ? PBLUR_WITH_FAULT_HOOK
-                                                                : PBLUR_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<std::string> environment = environment_with(env);
-  std::vector<char*> argv_c = c_strings(argv), env_c = c_strings(environment);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    set_up_child(cwd, setup);
-    execve(argv_c[0], argv_c.data(), env_c.data());
-    _exit(127);
-  }
-  return pid;
+// Runs pblur with its stdout and stderr in files of a folder of its own.
+RunResult run_with_logs(const std::vector<std::string>& args, const testing::Launch& launch) {
+  const TemporaryFolder logs;
+  if (launch.user) chmod(logs.path().c_str(), 0777);
+  RunResult result;
+  result.exit_code = testing::wait_for_pblur(
+      testing::start_pblur(args, testing::Output{logs / "out", logs / "err"}, launch),
+      std::chrono::seconds(600), &result.peak_rss_kib);
+  result.out = read_text(logs / "out");
+  result.err = read_text(logs / "err");
+  return result;
 }
 
 }  // namespace
 
 int wait_for(pid_t pid) {
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return testing::wait_for_pblur(pid, std::chrono::seconds(600));
 }
 
 std::string read_text(const fs::path& path) {
@@ -145,37 +96,31 @@ std::string read_text(const fs::path& path) {
 
 RunResult run_pblur(const std::vector<std::string>& args, const fs::path& cwd,
                     const std::map<std::string, std::string>& env) {
-  const TempDir logs;
-  RunResult result;
-  result.exit_code = wait_for(spawn(args, cwd, {logs / "out", logs / "err", -1, {}}, env));
-  result.out = read_text(logs / "out");
-  result.err = read_text(logs / "err");
-  return result;
+  return run_with_logs(args, launch_in(cwd, env));
 }
 
 RunResult run_pblur_as(uid_t user, const std::vector<std::string>& args, const fs::path& cwd) {
-  const TempDir logs;
-  chmod(logs.path().c_str(), 0777);
-  RunResult result;
-  result.exit_code = wait_for(spawn(args, cwd, {logs / "out", logs / "err", -1, user}, {}));
-  result.out = read_text(logs / "out");
-  result.err = read_text(logs / "err");
-  return result;
+  testing::Launch launch = launch_in(cwd, {});
+  launch.user = user;
+  return run_with_logs(args, launch);
 }
 
 RunResult run_pblur_until_lines(const std::vector<std::string>& args, const fs::path& cwd,
                                 std::size_t lines) {
   int ends[2];
   if (pipe2(ends, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  const pid_t pid = spawn(args, cwd, {{}, {}, ends[1], {}}, {});
-  close(ends[1]);
+  FileDescriptor reader(ends[0]), writer(ends[1]);
+  testing::Output output;
+  output.descriptor = writer.get();
+  const pid_t pid = testing::start_pblur(args, output, launch_in(cwd, {}));
+  writer.reset();
   RunResult result;
-  char byte;
+  std::byte byte;
   while (std::size_t(std::count(result.out.begin(), result.out.end(), '\n')) < lines &&
-         read(ends[0], &byte, 1) == 1) {
-    result.out += byte;
+         reader.read(std::span(&byte, 1)) == 1) {
+    result.out += static_cast<char>(byte);
   }
-  close(ends[0]);
+  reader.reset();
   result.exit_code = wait_for(pid);
   return result;
 }
@@ -184,7 +129,9 @@ RunResult run_pblur_in_terminal(const std::vector<std::string>& args, const fs::
                                 int columns) {
   std::vector<std::string> argv{PBLUR_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> argv_c = c_strings(argv);
+  std::vector<char*> argv_c;
+  for (std::string& word : argv) argv_c.push_back(word.data());
+  argv_c.push_back(nullptr);
   winsize size{};
   size.ws_row = 24;
   size.ws_col = static_cast<unsigned short>(columns);
@@ -209,7 +156,8 @@ RunResult run_pblur_in_terminal(const std::vector<std::string>& args, const fs::
 
 pid_t start_pblur(const std::vector<std::string>& args, const fs::path& cwd, const fs::path& log,
                   const std::map<std::string, std::string>& env) {
-  return spawn(args, cwd, {log.string() + ".out", log, -1, {}}, env);
+  return testing::start_pblur(args, testing::Output{log.string() + ".out", log},
+                              launch_in(cwd, env));
 }
 
 std::set<std::string> files_below(const fs::path& root) {

@@ -10,23 +10,14 @@
 
 #include <opencv2/core.hpp>
 
+#include "cli_runner.h"
+#include "test_support.h"
+
 namespace pblur::test {
 
 namespace fs = std::filesystem;
 
-// A fresh folder under the system's temporary folder, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using testing::TemporaryFolder;
 
 // A photo-like test image: smooth gradients plus seeded noise, of OpenCV type `type`.
 cv::Mat make_image(int width, int height, int type, unsigned seed);
@@ -42,13 +33,10 @@ cv::Mat read_image(const fs::path& path);
 
 bool same_pixels(const cv::Mat& a, const cv::Mat& b);
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
+using RunResult = testing::CommandResult;
 
-// Runs the pblur binary with `args` in `cwd`, with `env` added to the environment.
+// Runs the pblur binary with `args` in `cwd`, with `env` added to the environment (see
+// testing::Launch).
 RunResult run_pblur(const std::vector<std::string>& args, const fs::path& cwd,
                     const std::map<std::string, std::string>& env = {});
 

@@ -1,6 +1,7 @@
 // `pblur bench` run as a user runs it: the built binary, its exit code, its output and files;
 // and its reports of outputs that differ from seq's, from benches whose outputs tests corrupt.
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 
 #include "bench_test_runtime.h"
 #include "cli/bench_reporter.h"
+#include "cli_runner.h"
 #include "core/batch/batch_plan.h"
 #include "core/bench/folder_bench.h"
 #include "core/bench/image_bench.h"
@@ -37,6 +39,14 @@ std::string read_file(const fs::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+std::vector<std::string> words_of(const std::string& text) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  std::string word;
+  while (in >> word) words.push_back(word);
+  return words;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -101,18 +111,24 @@ class BenchCommand : public testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Runs `pblur ARGS` with the environment assignments `env` (e.g. "X=1 "), in the test's
-  // folder, with TMPDIR pointing at its tmp/ subfolder.
+  // Runs `pblur ARGS` (words split at spaces) with the environment assignments `env` (e.g.
+  // "X=1"), in the test's folder, with TMPDIR pointing at its tmp/ subfolder; its stdout and
+  // stderr are left in out.txt and err.txt there.
   Outcome pblur(const std::string& args, const std::string& env = "") {
-    const std::string command = "cd '" + dir_.string() + "' && TMPDIR='" + (dir_ / "tmp").string() +
-                                "' " + env + " '" + PBLUR_BINARY + "' " + args +
-                                " > out.txt 2> err.txt";
-    const int status = std::system(command.c_str());
     Outcome outcome;
-    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    outcome.exit_code = pblur::testing::wait_for_pblur(start(args, env));
     outcome.out = read_file(dir_ / "out.txt");
     outcome.err = read_file(dir_ / "err.txt");
     return outcome;
+  }
+
+  // pblur() without waiting.
+  pid_t start(const std::string& args, const std::string& env = "") {
+    pblur::testing::Launch launch;
+    launch.cwd = dir_;
+    launch.environment = words_of("TMPDIR=" + (dir_ / "tmp").string() + " " + env);
+    return pblur::testing::start_pblur(
+        words_of(args), pblur::testing::Output{dir_ / "out.txt", dir_ / "err.txt"}, launch);
   }
 
   // Five small images in imgs/: PNGs and JPEGs.
@@ -408,16 +424,16 @@ TEST_F(BenchCommand, BatchOutputThatDiffersFromSeqIsAnError) {
 TEST_F(BenchCommand, BatchStoppedBySigtermRemovesItsTemporaryOutputs) {
   make_folder();
   // Started in the background; once its temporary folder exists it is measuring, and is stopped.
-  const std::string tmp = (dir_ / "tmp").string();
-  const std::string command =
-      "cd '" + dir_.string() + "' || exit 1; TMPDIR='" + tmp + "' '" + PBLUR_BINARY +
-      "' bench --batch imgs --workers 1 --repeat 1000 --warmup 0 -q > out.txt 2> err.txt & "
-      "pid=$!; for i in $(seq 300); do ls '" +
-      tmp +
-      "' | grep -q pblur-bench-batch && break; sleep 0.1; done; kill -TERM $pid; wait $pid; "
-      "echo $? > rc.txt";
-  ASSERT_EQ(std::system(command.c_str()), 0);
-  EXPECT_EQ(read_file(dir_ / "rc.txt"), "143\n");
+  const pid_t pid = start("bench --batch imgs --workers 1 --repeat 1000 --warmup 0 -q");
+  const auto measuring = [&] {
+    for (const auto& entry : fs::directory_iterator(dir_ / "tmp")) {
+      if (entry.path().filename().string().starts_with("pblur-bench-batch")) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 300 && !measuring(); ++i) usleep(100'000);
+  kill(pid, SIGTERM);
+  EXPECT_EQ(pblur::testing::wait_for_pblur(pid), 143);
   EXPECT_EQ(read_file(dir_ / "err.txt"),
             "pblur: error: interrupted: the benchmark stopped and its temporary outputs were "
             "removed\n");

@@ -15,7 +15,6 @@ pblur::ProcessRuntime& bench_test_runtime() {
 }
 
 int main(int argc, char** argv) {
-  // Before any thread: the fork server must not inherit one.
   runtime = std::make_unique<pblur::ProcessRuntime>(std::size_t{4} << 30);
   testing::InitGoogleTest(&argc, argv);
   const int status = RUN_ALL_TESTS();

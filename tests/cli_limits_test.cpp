@@ -216,6 +216,7 @@ TEST(StripTimeout, MustBeAFiniteNumberInRange) {
 // PBLUR_WORKER_FAULT is a hook of the test build only: the released pblur ignores it.
 TEST_F(NothingLeftBehind, ReleasedPblurInjectsNoFault) {
   testing::Launch launch;
+  launch.binary = PBLUR_BINARY;  // the released build, though PBLUR_WORKER_FAULT is set
   launch.environment = {"PBLUR_WORKER_FAULT=stage=running_task,action=segv,times=1000"};
   expect_reference_bytes({"--procs", "2"}, launch);
   launch.binary = PBLUR_WITH_FAULT_HOOK;  // the test build does inject it

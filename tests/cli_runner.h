@@ -18,13 +18,25 @@ struct CommandResult {
   long peak_rss_kib = 0;  // the most memory pblur had resident, in KiB (wait4's ru_maxrss)
 };
 
-// How to start pblur.
+// How to start pblur: the one way tests launch the binary.
 struct Launch {
-  std::string binary = PBLUR_BINARY;     // or PBLUR_WITH_FAULT_HOOK: reads PBLUR_WORKER_FAULT
+  // Empty: PBLUR_BINARY, or PBLUR_WITH_FAULT_HOOK (the test build) when `environment` sets
+  // PBLUR_WORKER_FAULT, which only that build reads.
+  std::string binary;
   std::vector<std::string> environment;  // "NAME=value", added to this process's
+  std::filesystem::path cwd;             // empty: this process's
+  std::optional<uid_t> user;             // run as this user and group (the caller must be root)
   std::optional<rlim_t> open_files;      // RLIMIT_NOFILE
   std::optional<rlim_t> address_space;   // RLIMIT_AS, in bytes
   bool own_process_group = false;        // its pid is then its process group's id
+};
+
+// Where a started pblur's stdout and stderr go: to two files, or both to one descriptor (a
+// pipe's writing end, say) when `descriptor` is set.
+struct Output {
+  std::filesystem::path out;
+  std::filesystem::path err;
+  int descriptor = -1;
 };
 
 // The test build of pblur, injecting the fault plan `plan` (see FaultPlan) into its workers.
@@ -37,7 +49,11 @@ CommandResult run_pblur(const std::vector<std::string>& arguments,
 CommandResult run_pblur(const std::vector<std::string>& arguments, const Launch& launch,
                         std::chrono::seconds limit = std::chrono::seconds(120));
 
-// Starts the pblur binary without waiting; stdout and stderr go to files in `folder`.
+// Starts the pblur binary without waiting; its stdin is /dev/null, and it inherits no descriptor
+// of this process but its stdout and stderr.
+pid_t start_pblur(const std::vector<std::string>& arguments, const Output& output,
+                  const Launch& launch = {});
+// ... with stdout and stderr in the files .stdout and .stderr of `folder`.
 pid_t start_pblur(const std::vector<std::string>& arguments, const std::filesystem::path& folder,
                   const Launch& launch = {});
 

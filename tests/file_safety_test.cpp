@@ -78,7 +78,7 @@ bool wait_for_file(const fs::path& path) {
 
 // Item 1: an output never lands on an input or on the report; the report never on an input.
 TEST(FileSafety, OutputsNeverLandOnInputsOrTheReport) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_inputs(dir / "in");
   ASSERT_EQ(run_pblur({"batch", "in", "out"}, dir.path()).exit_code, 0);
   // An input that is a symbolic link to its own output: filtered again by every rerun before.
@@ -124,7 +124,7 @@ TEST(FileSafety, OutputsNeverLandOnInputsOrTheReport) {
 // Item 1, through a bind mount: INPUT_DIR under another name is INPUT_DIR.
 TEST(FileSafety, BindMountOfTheInputFolderIsTheInputFolder) {
   if (geteuid() != 0) GTEST_SKIP() << "bind mounts need root";
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_inputs(dir / "in");
   fs::create_directories(dir / "in/sub");
   fs::create_directories(dir / "alias");
@@ -152,7 +152,7 @@ TEST(FileSafety, BindMountOfTheInputFolderIsTheInputFolder) {
 // Item 2: a FIFO, a device, a symbolic link or a folder where an output or the report goes is
 // refused and left as it is; `--report -` and `--report /dev/stdout` mean standard output.
 TEST(FileSafety, SpecialFilesAreNeverReplaced) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_inputs(dir / "in");
   write_image(dir / "in/c.png", make_image(32, 24, CV_8UC3, 3));
   write_image(dir / "in/d.png", make_image(32, 24, CV_8UC3, 4));
@@ -257,7 +257,7 @@ void remove_deep(int parent, const char* name) {
 // Item 8: an unreadable subfolder, a path longer than PATH_MAX and a file where an output
 // subfolder must go are each that path's failure, named in one short line; the rest is done.
 TEST(FileSafety, BadPathsFailAloneAndTheRestIsDone) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   chmod(dir.path().c_str(), 0777);  // for the unprivileged user the test runs pblur as
   make_inputs(dir / "in");
   write_image(dir / "in/locked/hidden.png", make_image(8, 8, CV_8UC3, 3));
@@ -313,7 +313,7 @@ std::string temporary_in(const fs::path& folder) {
 // Item 9, the naming and an interrupted save: without O_TMPFILE the temporary file has a name,
 // with this machine and process in it, and Ctrl-C or SIGTERM during the save removes it.
 TEST(FileSafety, WithoutOTmpfileAnInterruptedSaveLeavesNothing) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_inputs(dir / "in");
   const auto inputs = contents_below(dir / "in");
   const pid_t single = start_pblur({"in/a.png", "out.png"}, dir.path(), dir / "single.log",
@@ -346,7 +346,7 @@ TEST(FileSafety, WithoutOTmpfileAnInterruptedSaveLeavesNothing) {
 // Item 9, the cleaning: a rerun removes what writers of this machine that are gone left, and
 // what is old, but never a recent temporary file of another machine sharing the folder.
 TEST(FileSafety, WithoutOTmpfileLeftoversAreCleanedByOwnerAndAge) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_inputs(dir / "in");
   const pid_t writer = start_pblur({"in/a.png", "probe.png"}, dir.path(), dir / "probe.log",
                                    without_tmpfile((dir / "saving").string()));
@@ -397,7 +397,7 @@ std::string source_record_of(const fs::path& path) {
 // output whose input changed (even to an older time), was replaced while it was processed, or
 // that other options made.
 TEST(FileSafety, OutputsRecordTheirSourceAndStaleOnesAreRedone) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_inputs(dir / "in");
   if (setxattr((dir / "in/a.png").c_str(), "user.probe", "1", 1, 0) != 0)
     GTEST_SKIP() << "no user extended attributes here: " << std::strerror(errno);
@@ -440,7 +440,7 @@ TEST(FileSafety, OutputsRecordTheirSourceAndStaleOnesAreRedone) {
 // Item 11: options that would name files outside OUTPUT_DIR, or names too long, are refused;
 // names with control characters are printed escaped; a reader that goes away ends nothing.
 TEST(FileSafety, HostileOptionsNamesAndPipes) {
-  const TempDir dir;
+  const TemporaryFolder dir;
   make_inputs(dir / "in");
   for (const Strings& option : {Strings{"--suffix", "/../../x"}, Strings{"--format", "png/../x"},
                                 Strings{"--suffix", std::string(70000, 's')}}) {

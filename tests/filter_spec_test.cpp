@@ -1,5 +1,6 @@
 #include "core/filters/filter_spec.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
@@ -77,6 +78,25 @@ TEST(FilterSpec, GaussianNeedsSigmaOrOddKernel) {
   spec.ksize = 0;
   spec.sigma = -1;
   EXPECT_THROW(validate(spec), UsageError);
+}
+
+// The core names a filter's keys and the values it got; the command line words its own flags.
+TEST(FilterSpec, ErrorsNameTheFilterTheKeyAndTheValue) {
+  using ::testing::StrEq;
+  using ::testing::ThrowsMessage;
+  FilterSpec spec;
+  spec.sigma = 600;
+  EXPECT_THAT(
+      [&] { validate(spec); },
+      ThrowsMessage<UsageError>(StrEq("gaussian sigma must be between 0 and 500, got 600")));
+  spec.sigma = 0;
+  EXPECT_THAT([&] { validate(spec); },
+              ThrowsMessage<UsageError>(
+                  StrEq("gaussian needs sigma above 0 or an odd ksize, got sigma 0 and ksize 0")));
+  spec.kind = FilterKind::box;
+  spec.ksize = 3000;
+  EXPECT_THAT([&] { validate(spec); },
+              ThrowsMessage<UsageError>(StrEq("box ksize must be between 1 and 2001, got 3000")));
 }
 
 }  // namespace

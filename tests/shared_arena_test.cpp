@@ -2,9 +2,12 @@
 // as it is written: a header that claims gigabytes costs only what is written.
 #include "core/ipc/shared_arena.h"
 
+#include <sys/resource.h>
+
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
 
 #include "core/backends/process_backend.h"
 #include "core/base/errors.h"
@@ -64,6 +67,25 @@ TEST(SharedArena, ABlockLargerThanTheReservationIsAnError) {
   EXPECT_TRUE(image.empty());
   small.place(image, cv::Size(1000, 1000), CV_8UC3);
   EXPECT_TRUE(small.contains(image.data));
+}
+
+// The arena says how much it lacks and why; the command line adds what the user can do.
+TEST(SharedArena, AFullArenaSaysHowMuchItLacksAndWhetherTheAddressSpaceLimitCappedIt) {
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_AS, &limit), 0);
+  const bool limited = limit.rlim_cur != RLIM_INFINITY;
+  SharedArena small(32 * kMiB);
+  try {
+    small.allocate(64 * kMiB);
+    ADD_FAILURE() << "64 MiB fitted in 32";
+  } catch (const SharedMemoryShortage& error) {
+    EXPECT_EQ(error.cause(), limited ? SharedMemoryShortage::Cause::full_under_limit
+                                     : SharedMemoryShortage::Cause::full);
+    EXPECT_EQ(std::string(error.what()),
+              std::string("the workers' shared memory is full: 64 MiB more needed, 32 MiB "
+                          "reserved") +
+                  (limited ? " (ulimit -v caps it)" : ""));
+  }
 }
 
 }  // namespace

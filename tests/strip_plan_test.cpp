@@ -1,5 +1,6 @@
 #include "core/filters/strip_plan.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/base/errors.h"
@@ -55,6 +56,11 @@ TEST(StripPlan, RefusesNonsense) {
   EXPECT_THROW(StripPlan(0, 1, 0), UsageError);
   EXPECT_THROW(StripPlan(10, 0, 0), UsageError);
   EXPECT_THROW(StripPlan(10, 1, -1), UsageError);
+}
+
+TEST(StripPlan, AZeroStripCountIsAnErrorThatNamesTheCount) {
+  EXPECT_THAT([] { StripPlan(10, 0, 0); }, ::testing::ThrowsMessage<UsageError>(::testing::StrEq(
+                                               "the strip count must be at least 1, got 0")));
 }
 
 }  // namespace

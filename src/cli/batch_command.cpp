@@ -261,7 +261,6 @@ int run_batch_command(const BatchCommandOptions& options) {
   check_report_path(options.report);
   // Nobody reading stderr (`2>&1 | head`) is no reason to stop: the batch goes on unheard.
   signal(SIGPIPE, SIG_IGN);
-  // Before any thread exists: the fork server must not inherit one.
   std::unique_ptr<ProcessRuntime> runtime;
   if (choice.kind == BackendKind::processes) runtime = std::make_unique<ProcessRuntime>();
   const InterruptStop interrupt;  // after the runtime: its watcher is a thread

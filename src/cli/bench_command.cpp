@@ -240,7 +240,7 @@ CLI::App* setup_bench_command(CLI::App& app, BenchCommandOptions& options) {
 
 int run_bench_command(const BenchCommandOptions& options) {
   check_input_given(options);
-  ProcessRuntime runtime;  // before any thread: the fork server must not inherit one
+  ProcessRuntime runtime;
   check_report_path(options.json, "--json");
   check_report_path(options.csv, "--csv");
   if (!options.batch.empty()) return run_folder_bench_command(options, runtime);

@@ -3,8 +3,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <ext/stdio_filebuf.h>
-
 #include <cstdio>
 #include <iostream>
 
@@ -12,6 +10,7 @@
 #include <opencv2/core/version.hpp>
 
 #include "core/base/errors.h"
+#include "core/ipc/shared_arena.h"
 #include "core/os/temporary_files.h"
 
 namespace pblur::cli {
@@ -22,10 +21,7 @@ std::string version_text() {
 }
 
 std::ostream& messages() {
-  static __gnu_cxx::stdio_filebuf<char> buffer(dup(STDERR_FILENO), std::ios::out);
-  static std::ostream stream(&buffer);
-  [[maybe_unused]] static const auto flags = stream.setf(std::ios::unitbuf);  // as std::cerr
-  return stream;
+  return std::cerr;
 }
 
 namespace {
@@ -86,8 +82,27 @@ void print_error(std::string_view message) {
   messages() << "pblur: error: " << printable(message) << std::endl;
 }
 
+namespace {
+
+// What the user can do about `error` with pblur's options, to follow its message; "" if nothing.
+std::string_view remedy(const std::exception& error) {
+  const auto* shortage = dynamic_cast<const SharedMemoryShortage*>(&error);
+  if (!shortage) return "";
+  switch (shortage->cause()) {
+    case SharedMemoryShortage::Cause::address_space_limit:
+      return ": raise it, or use --threads";
+    case SharedMemoryShortage::Cause::full_under_limit:
+      return ": use --threads";
+    case SharedMemoryShortage::Cause::full:
+      return "";
+  }
+  return "";
+}
+
+}  // namespace
+
 int report_failure(const std::exception& error) {
-  print_error(error.what());
+  print_error(std::string(error.what()) + std::string(remedy(error)));
   if (dynamic_cast<const InputError*>(&error)) return kBadInput;
   if (dynamic_cast<const OutputError*>(&error)) return kBadOutput;
   if (dynamic_cast<const UsageError*>(&error)) return kUsageError;

@@ -23,9 +23,7 @@ enum ExitCode : int {
 // "pblur 0.1.0 (OpenCV 4.6.0, oneTBB 2021.8.0)"
 std::string version_text();
 
-// pblur's own lines for the user. They go to a copy of stderr taken when main() starts: while
-// images are decoded, stderr itself points at /dev/null (image_io.cpp keeps libjpeg, libpng and
-// libtiff quiet), and a line written meanwhile by another thread must not vanish with theirs.
+// pblur's own lines for the user: stderr, unbuffered.
 std::ostream& messages();
 
 // `text` safe to print as part of one line on a terminal: control characters, C1 controls and

@@ -129,7 +129,6 @@ int run_filter_command(const FilterCommandOptions& options) {
   remove_abandoned_temporaries(fs::path(options.output).parent_path().empty()
                                    ? fs::path(".")
                                    : fs::path(options.output).parent_path());
-  // Before any thread exists: the fork server must not inherit one.
   auto start = Clock::now();
   std::unique_ptr<ProcessRuntime> runtime;
   if (choice.kind == BackendKind::processes) runtime = std::make_unique<ProcessRuntime>();

@@ -80,22 +80,30 @@ int gaussian_kernel_size_from_sigma(double sigma, int depth) {
   return cvRound(sigma * sigmas_per_side * 2 + 1) | 1;
 }
 
+// `value` as a person would write it: "2.5", "5000", "nan".
+std::string number_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
 void validate_gaussian(const FilterSpec& spec) {
   if (!(spec.sigma >= 0) || spec.sigma > kMaxSigma) {
-    throw UsageError("--sigma must be between 0 and " + std::to_string(int(kMaxSigma)));
+    throw UsageError("gaussian sigma must be between 0 and " + std::to_string(int(kMaxSigma)) +
+                     ", got " + number_text(spec.sigma));
   }
   if (spec.ksize != 0 && spec.ksize % 2 == 0) {
-    throw UsageError("gaussian --ksize must be odd, got " + std::to_string(spec.ksize));
+    throw UsageError("gaussian ksize must be odd, got " + std::to_string(spec.ksize));
   }
   if (spec.sigma == 0 && spec.ksize == 0) {
-    throw UsageError("gaussian needs --sigma above 0 or an odd --ksize");
+    throw UsageError("gaussian needs sigma above 0 or an odd ksize, got sigma 0 and ksize 0");
   }
 }
 
 void validate_median(const FilterSpec& spec) {
   const int ksize = spec.ksize == 0 ? kDefaultKernelSize : spec.ksize;
   if (ksize < 3 || ksize % 2 == 0) {
-    throw UsageError("median --ksize must be odd and at least 3, got " + std::to_string(ksize));
+    throw UsageError("median ksize must be odd and at least 3, got " + std::to_string(ksize));
   }
 }
 
@@ -327,7 +335,8 @@ int filter_radius(const FilterChain& chain, int depth) {
 
 void validate(const FilterSpec& spec, int depth) {
   if (spec.ksize < 0 || spec.ksize > kMaxKernelSize) {
-    throw UsageError("--ksize must be between 1 and " + std::to_string(kMaxKernelSize));
+    throw UsageError(std::string(filter_kind_name(spec.kind)) + " ksize must be between 1 and " +
+                     std::to_string(kMaxKernelSize) + ", got " + std::to_string(spec.ksize));
   }
   if (spec.kind == FilterKind::gaussian) validate_gaussian(spec);
   if (spec.kind == FilterKind::median) validate_median(spec);

@@ -1,6 +1,7 @@
 #include "core/filters/strip_plan.h"
 
 #include <algorithm>
+#include <string>
 
 #include "core/base/errors.h"
 
@@ -8,7 +9,9 @@ namespace pblur {
 
 StripPlan::StripPlan(int rows, int requested_strips, int radius) {
   if (rows < 1) throw UsageError("an image has at least one row");
-  if (requested_strips < 1) throw UsageError("--strips must be at least 1");
+  if (requested_strips < 1) {
+    throw UsageError("the strip count must be at least 1, got " + std::to_string(requested_strips));
+  }
   if (radius < 0) throw UsageError("a filter radius is never negative");
   const int count = std::min(rows, requested_strips);
   const int base = rows / count;

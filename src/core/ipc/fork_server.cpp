@@ -13,10 +13,12 @@
 #include <chrono>
 #include <csignal>
 #include <set>
+#include <span>
 #include <system_error>
 #include <thread>
 
 #include "core/base/errors.h"
+#include "core/os/file_descriptor.h"
 
 namespace pblur {
 namespace fork_protocol {
@@ -75,13 +77,12 @@ void die_with_parent(pid_t parent) {
   _exit(0);
 }
 
-void send_notice(int socket, NoticeKind kind, pid_t pid, int value) {
+void send_notice(const FileDescriptor& socket, NoticeKind kind, pid_t pid, int value) {
   const Notice notice{kind, pid, value};
-  while (send(socket, &notice, sizeof notice, MSG_NOSIGNAL) < 0 && errno == EINTR) {
-  }
+  retry_on_interrupt([&] { return send(socket.get(), &notice, sizeof notice, MSG_NOSIGNAL); });
 }
 
-void report_exits(int socket, std::set<pid_t>& children) {
+void report_exits(const FileDescriptor& socket, std::set<pid_t>& children) {
   int status = 0;
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
@@ -90,12 +91,13 @@ void report_exits(int socket, std::set<pid_t>& children) {
   }
 }
 
-void spawn_for(int socket, int signals, const Request& request, std::set<pid_t>& children) {
+void spawn_for(FileDescriptor& socket, FileDescriptor& signals, const Request& request,
+               std::set<pid_t>& children) {
   const pid_t server = getpid();
   const pid_t pid = fork();
   if (pid == 0) {
-    close(socket);
-    if (signals >= 0) close(signals);
+    socket.reset();
+    signals.reset();
     run_worker(request, server);
   }
   if (pid > 0) children.insert(pid);
@@ -103,7 +105,8 @@ void spawn_for(int socket, int signals, const Request& request, std::set<pid_t>&
 }
 
 // Only a child not yet reaped is signalled: its pid cannot have been reused.
-void signal_for(int socket, const Request& request, const std::set<pid_t>& children) {
+void signal_for(const FileDescriptor& socket, const Request& request,
+                const std::set<pid_t>& children) {
   if (children.contains(request.pid)) kill(request.pid, request.signal);
   send_notice(socket, NoticeKind::signalled, request.pid, 0);
 }
@@ -114,26 +117,26 @@ void ignore_group_signals() {
   for (const int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, SIG_IGN);
 }
 
-[[noreturn]] void serve(int socket, pid_t parent) {
+[[noreturn]] void serve(FileDescriptor socket, pid_t parent) {
   die_with_parent(parent);
   ignore_group_signals();
   sigset_t child_signal;
   sigemptyset(&child_signal);
   sigaddset(&child_signal, SIGCHLD);
   sigprocmask(SIG_BLOCK, &child_signal, nullptr);
-  const int signals = signalfd(-1, &child_signal, SFD_CLOEXEC | SFD_NONBLOCK);
+  FileDescriptor signals(signalfd(-1, &child_signal, SFD_CLOEXEC | SFD_NONBLOCK));
   std::set<pid_t> children;
-  pollfd watched[2] = {{socket, POLLIN, 0}, {signals, POLLIN, 0}};  // poll skips a -1
+  pollfd watched[2] = {{socket.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};  // poll skips -1
   while (true) {
-    if (poll(watched, 2, signals >= 0 ? -1 : kReapIntervalMs) < 0 && errno != EINTR) break;
+    if (poll(watched, 2, signals.is_open() ? -1 : kReapIntervalMs) < 0 && errno != EINTR) break;
     signalfd_siginfo info;
-    while (watched[1].revents && read(signals, &info, sizeof info) > 0) {
+    while (watched[1].revents && signals.read(std::as_writable_bytes(std::span(&info, 1))) > 0) {
     }
     report_exits(socket, children);
     if (!watched[0].revents) continue;
     Request request;
-    const ssize_t n = recv(socket, &request, sizeof request, 0);
-    if (n < 0 && errno == EINTR) continue;
+    const ssize_t n =
+        retry_on_interrupt([&] { return recv(socket.get(), &request, sizeof request, 0); });
     if (n != sizeof request) break;  // pblur closed the socket or died
     if (request.kind == RequestKind::spawn) {
       spawn_for(socket, signals, request, children);
@@ -142,7 +145,7 @@ void ignore_group_signals() {
     }
   }
   for (const pid_t child : children) kill(child, SIGKILL);
-  while (waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
+  while (retry_on_interrupt([] { return waitpid(-1, nullptr, 0); }) > 0) {
   }
   _exit(0);
 }
@@ -159,20 +162,17 @@ ForkServer::ForkServer() {
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) != 0) {
     throw std::system_error(errno, std::generic_category(), "connecting to the worker fork server");
   }
+  FileDescriptor ours(sockets[0]);
+  FileDescriptor servers(sockets[1]);
   const pid_t parent = getpid();
   server_pid_ = fork();
-  if (server_pid_ < 0) {
-    const int error = errno;
-    close(sockets[0]);
-    close(sockets[1]);
-    throw std::system_error(error, std::generic_category(), "forking the worker server");
-  }
+  if (server_pid_ < 0)
+    throw std::system_error(errno, std::generic_category(), "forking the worker server");
   if (server_pid_ == 0) {
-    close(sockets[0]);
-    serve(sockets[1], parent);
+    ours.reset();
+    serve(std::move(servers), parent);
   }
-  close(sockets[1]);
-  socket_ = sockets[0];
+  socket_ = std::move(ours);
 }
 
 ForkServer::~ForkServer() {
@@ -182,13 +182,12 @@ ForkServer::~ForkServer() {
 // Closing the socket asks the server to kill and reap its workers and exit; one that does not
 // within the limit is killed, and its workers die with it.
 void ForkServer::end_server() noexcept {
-  close(socket_);
+  socket_.reset();
   const auto deadline = Clock::now() + kServerEndLimit;
   while (waitpid(server_pid_, nullptr, WNOHANG) == 0) {
     if (Clock::now() > deadline) {
       kill(server_pid_, SIGKILL);
-      while (waitpid(server_pid_, nullptr, 0) < 0 && errno == EINTR) {
-      }
+      retry_on_interrupt([&] { return waitpid(server_pid_, nullptr, 0); });
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -205,7 +204,7 @@ pid_t ForkServer::spawn(Entry entry, std::uintptr_t argument) {
 }
 
 Notice ForkServer::ask(const Request& request) {
-  if (send(socket_, &request, sizeof request, MSG_NOSIGNAL) != sizeof request) {
+  if (send(socket_.get(), &request, sizeof request, MSG_NOSIGNAL) != sizeof request) {
     throw ProcessingError("the worker fork server is gone");
   }
   std::optional<Notice> reply;
@@ -218,11 +217,11 @@ Notice ForkServer::ask(const Request& request) {
 }
 
 void ForkServer::receive_notices(std::chrono::milliseconds wait, std::optional<Notice>* reply) {
-  pollfd watched{socket_, POLLIN, 0};
+  pollfd watched{socket_.get(), POLLIN, 0};
   int timeout = static_cast<int>(wait.count());
   while (poll(&watched, 1, timeout) > 0) {
     Notice notice;
-    const ssize_t n = recv(socket_, &notice, sizeof notice, MSG_DONTWAIT);
+    const ssize_t n = recv(socket_.get(), &notice, sizeof notice, MSG_DONTWAIT);
     if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (n != sizeof notice) throw ProcessingError("the worker fork server died");
     if (notice.kind != NoticeKind::exited) {

@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 
+#include "core/os/file_descriptor.h"
+
 namespace pblur {
 
 namespace fork_protocol {
@@ -62,7 +64,7 @@ class ForkServer {
   void receive_notices(std::chrono::milliseconds wait, std::optional<fork_protocol::Notice>* reply);
   void end_server() noexcept;
 
-  int socket_ = -1;
+  FileDescriptor socket_;
   pid_t server_pid_ = -1;
   std::map<pid_t, std::optional<int>> workers_;  // pid -> wait status once reaped
 };

@@ -101,41 +101,33 @@ std::size_t SharedArena::reservation_within_limits(std::size_t wanted) {
   const std::size_t used = address_space_in_use();
   const std::size_t half_left = (cap > used ? cap - used : 0) / 2 / kPage * kPage;
   if (half_left < kSmallestReservation) {
-    throw ProcessingError("the address-space limit (ulimit -v, " + std::to_string(mebibytes(cap)) +
-                          " MiB) leaves no room for the workers' shared memory: raise it, or "
-                          "use --threads");
+    throw SharedMemoryShortage(SharedMemoryShortage::Cause::address_space_limit,
+                               "the address-space limit (ulimit -v, " +
+                                   std::to_string(mebibytes(cap)) +
+                                   " MiB) leaves no room for the workers' shared memory");
   }
   return std::min(wanted, half_left);
 }
 
-SharedArena::SharedArena(std::size_t reserved_bytes) : reserved_(round_up_to_page(reserved_bytes)) {
-  fd_ = memfd_create("pblur-arena", MFD_CLOEXEC);
-  if (fd_ < 0)
+SharedArena::SharedArena(std::size_t reserved_bytes)
+    : fd_(memfd_create("pblur-arena", MFD_CLOEXEC)), reserved_(round_up_to_page(reserved_bytes)) {
+  if (!fd_.is_open())
     throw std::system_error(errno, std::generic_category(), "creating the workers' shared memory");
-  void* p = mmap(nullptr, reserved_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd_, 0);
-  if (p == MAP_FAILED) {
-    const int error = errno;
-    close(fd_);
-    throw std::system_error(error, std::generic_category(),
-                            "reserving " + std::to_string(mebibytes(reserved_)) +
-                                " MiB of address space for the workers' shared memory");
-  }
-  base_ = static_cast<std::byte*>(p);
+  mapping_ = MemoryMapping(fd_, reserved_, MAP_NORESERVE,
+                           "reserving " + std::to_string(mebibytes(reserved_)) +
+                               " MiB of address space for the workers' shared memory");
   mat_allocator_ = std::make_unique<ArenaMatAllocator>(*this, Commit::now);
   decoder_allocator_ = std::make_unique<ArenaMatAllocator>(*this, Commit::on_write);
 }
 
-SharedArena::~SharedArena() {
-  munmap(base_, reserved_);
-  close(fd_);  // Don't retry close on EINTR: the descriptor is gone either way.
-}
+SharedArena::~SharedArena() = default;
 
 std::byte* SharedArena::allocate(std::size_t bytes, Commit commit) {
   const std::size_t size = round_up_to_page(bytes == 0 ? 1 : bytes);
   std::lock_guard lock(mutex_);
   const std::size_t offset = take_free_range(size, commit);
   used_[offset] = size;
-  return base_ + offset;
+  return mapping_.data() + offset;
 }
 
 // Commit::now fallocates the block: what pblur has checked is backed before anyone writes it.
@@ -158,7 +150,7 @@ std::size_t SharedArena::take_free_range(std::size_t size, Commit commit_pages) 
   }
   const std::size_t offset = file_size_;
   if (offset + size > reserved_) throw_full(size);
-  if (ftruncate(fd_, static_cast<off_t>(offset + size)) != 0) {
+  if (ftruncate(fd_.get(), static_cast<off_t>(offset + size)) != 0) {
     throw std::system_error(errno, std::generic_category(), "growing the shared arena");
   }
   file_size_ = offset + size;
@@ -172,10 +164,12 @@ std::size_t SharedArena::take_free_range(std::size_t size, Commit commit_pages) 
 }
 
 void SharedArena::throw_full(std::size_t bytes) const {
-  throw ProcessingError("the workers' shared memory is full: " + std::to_string(mebibytes(bytes)) +
-                        " MiB more needed, " + std::to_string(mebibytes(reserved_)) +
-                        " MiB reserved" +
-                        (address_space_limited() ? " (ulimit -v caps it): use --threads" : ""));
+  const bool limited = address_space_limited();
+  throw SharedMemoryShortage(
+      limited ? SharedMemoryShortage::Cause::full_under_limit : SharedMemoryShortage::Cause::full,
+      "the workers' shared memory is full: " + std::to_string(mebibytes(bytes)) +
+          " MiB more needed, " + std::to_string(mebibytes(reserved_)) + " MiB reserved" +
+          (limited ? " (ulimit -v caps it)" : ""));
 }
 
 void SharedArena::place(cv::Mat& mat, cv::Size size, int type) {
@@ -190,9 +184,9 @@ void SharedArena::place(cv::Mat& mat, cv::Size size, int type) {
 }
 
 void SharedArena::commit(std::size_t offset, std::size_t size) {
-  if (fallocate(fd_, 0, static_cast<off_t>(offset), static_cast<off_t>(size)) != 0) {
+  if (fallocate(fd_.get(), 0, static_cast<off_t>(offset), static_cast<off_t>(size)) != 0) {
     const int error = errno;
-    fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
+    fallocate(fd_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
               static_cast<off_t>(size));
     throw std::system_error(error, std::generic_category(), "reserving shared memory");
   }
@@ -201,11 +195,11 @@ void SharedArena::commit(std::size_t offset, std::size_t size) {
 void SharedArena::release(std::byte* block) noexcept {
   if (!block) return;
   std::lock_guard lock(mutex_);
-  const auto used = used_.find(static_cast<std::size_t>(block - base_));
+  const auto used = used_.find(static_cast<std::size_t>(block - mapping_.data()));
   if (used == used_.end()) return;
   auto [offset, size] = *used;
   used_.erase(used);
-  fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
+  fallocate(fd_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
             static_cast<off_t>(size));
   auto next = free_.find(offset + size);
   if (next != free_.end()) {
@@ -222,7 +216,7 @@ void SharedArena::release(std::byte* block) noexcept {
 
 bool SharedArena::contains(const void* p) const noexcept {
   const auto* b = static_cast<const std::byte*>(p);
-  return b >= base_ && b < base_ + reserved_;
+  return b >= mapping_.data() && b < mapping_.data() + reserved_;
 }
 
 std::size_t SharedArena::bytes_in_use() const {
@@ -234,7 +228,8 @@ std::size_t SharedArena::bytes_in_use() const {
 
 std::size_t SharedArena::committed_bytes() const {
   struct stat status {};
-  if (fstat(fd_, &status) != 0) throw std::system_error(errno, std::generic_category(), "fstat");
+  if (fstat(fd_.get(), &status) != 0)
+    throw std::system_error(errno, std::generic_category(), "fstat");
   return std::size_t(status.st_blocks) * 512;
 }
 

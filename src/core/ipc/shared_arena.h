@@ -4,8 +4,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include <opencv2/core/mat.hpp>
+
+#include "core/base/errors.h"
+#include "core/os/file_descriptor.h"
+#include "core/os/memory_mapping.h"
 
 namespace pblur {
 
@@ -13,6 +18,22 @@ namespace pblur {
 enum class Commit {
   now,       // before allocate() returns: running out is an exception there, not a SIGBUS later
   on_write,  // page by page as they are written: for sizes nothing has checked
+};
+
+// The workers' shared memory cannot hold what is asked of it.
+class SharedMemoryShortage : public ProcessingError {
+ public:
+  enum class Cause {
+    address_space_limit,  // the address-space limit leaves too little to reserve any
+    full_under_limit,     // the reservation is full, and the address-space limit capped it
+    full,                 // the reservation is full
+  };
+  SharedMemoryShortage(Cause cause, const std::string& message)
+      : ProcessingError(message), cause_(cause) {}
+  Cause cause() const noexcept { return cause_; }
+
+ private:
+  Cause cause_;
 };
 
 // Memory shared with every process forked after the arena was made, at the same address in all
@@ -24,7 +45,7 @@ class SharedArena {
   // The address space to reserve for an arena that would like `wanted` bytes: all of it without
   // an address-space limit (a reservation costs no memory), otherwise half of what the limit
   // (ulimit -v) leaves this process, so libraries, threads and decoders keep the other half.
-  // Throws ProcessingError if that leaves nothing worth having.
+  // Throws SharedMemoryShortage if that leaves nothing worth having.
   static std::size_t reservation_within_limits(std::size_t wanted);
 
   explicit SharedArena(std::size_t reserved_bytes);
@@ -33,7 +54,7 @@ class SharedArena {
   SharedArena& operator=(const SharedArena&) = delete;
 
   // Page-aligned memory of at least `bytes`, zero-filled, its pages committed as `commit` says.
-  // Throws ProcessingError when the reservation has no room for it.
+  // Throws SharedMemoryShortage when the reservation has no room for it.
   std::byte* allocate(std::size_t bytes, Commit commit = Commit::now);
   void release(std::byte* block) noexcept;
 
@@ -51,7 +72,7 @@ class SharedArena {
 
   // Makes `mat` a `size` image of `type` in the arena, committed now. cv::Mat::create() alone
   // would quietly fall back to the heap, where no worker sees it, when the arena has no room;
-  // this throws ProcessingError instead.
+  // this throws SharedMemoryShortage instead.
   void place(cv::Mat& mat, cv::Size size, int type);
 
  private:
@@ -59,9 +80,9 @@ class SharedArena {
   [[noreturn]] void throw_full(std::size_t bytes) const;
   void commit(std::size_t offset, std::size_t bytes);
 
-  int fd_ = -1;
-  std::byte* base_ = nullptr;
+  FileDescriptor fd_;
   std::size_t reserved_ = 0;
+  MemoryMapping mapping_;
   std::size_t file_size_ = 0;
   std::map<std::size_t, std::size_t> free_;  // offset -> size, below file_size_
   std::map<std::size_t, std::size_t> used_;  // offset -> size

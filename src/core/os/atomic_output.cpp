@@ -44,15 +44,6 @@ fs::path folder_of(const fs::path& path) {
   return path.has_parent_path() ? path.parent_path() : fs::path(".");
 }
 
-void write_all(int fd, std::span<const std::byte> bytes, const fs::path& path) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail(path, "write failed", errno);
-    bytes = bytes.subspan(static_cast<std::size_t>(n));
-  }
-}
-
 // Gives the file the permissions of the one it replaces and its record, then flushes it.
 void finish_file(int fd, const fs::path& path, const OutputRules& rules) {
   struct stat existing;
@@ -72,8 +63,8 @@ void place(NamedTemporary& temporary, const fs::path& path, const OutputRules& r
   temporary.placed();
 }
 
-int open_unnamed(const fs::path& path) {
-  return open(folder_of(path).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+FileDescriptor open_unnamed(const fs::path& path) {
+  return FileDescriptor(open(folder_of(path).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666));
 }
 
 bool lacks_unnamed_files(int error) {
@@ -103,38 +94,37 @@ AtomicOutputFile::AtomicOutputFile(const fs::path& path, OutputRules rules)
     : path_(path), rules_(std::move(rules)) {
   check_replaceable(path_, rules_.protected_files);
   fd_ = open_unnamed(path_);
-  if (fd_ >= 0) return;
+  if (fd_.is_open()) return;
   if (!lacks_unnamed_files(errno)) fail(path_, "cannot create a file in its folder", errno);
   // For file systems without O_TMPFILE: a named temporary file, removed on any failure and by an
   // interrupting signal's handler.
   named_ = std::make_unique<NamedTemporary>(path_);
-  fd_ = open(named_->path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd_ < 0) fail(path_, "cannot create a temporary file", errno);
+  fd_.reset(open(named_->path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+  if (!fd_.is_open()) fail(path_, "cannot create a temporary file", errno);
 }
 
 AtomicOutputFile::~AtomicOutputFile() {
   if (stream_) {
-    std::fclose(stream_);  // closes fd_ too
-  } else if (fd_ >= 0) {
-    close(fd_);  // Don't retry close on EINTR: the descriptor is gone either way.
+    fd_.release();  // fclose closes it
+    std::fclose(stream_);
   }
 }
 
 std::FILE* AtomicOutputFile::stream() {
-  if (!stream_) stream_ = fdopen(fd_, "wb");
+  if (!stream_) stream_ = fdopen(fd_.get(), "wb");
   if (!stream_) fail(path_, "cannot write", errno);
   return stream_;
 }
 
 void AtomicOutputFile::write(std::span<const std::byte> bytes) {
-  write_all(fd_, bytes, path_);
+  if (!fd_.write_all(bytes)) fail(path_, "write failed", errno);
 }
 
 void AtomicOutputFile::commit() {
   if (stream_ && (std::fflush(stream_) != 0 || std::ferror(stream_))) {
     fail(path_, "write failed", errno);
   }
-  finish_file(fd_, path_, rules_);
+  finish_file(fd_.get(), path_, rules_);
   if (named_) {
     BlockedSignals blocked;
     place(*named_, path_, rules_);
@@ -142,7 +132,7 @@ void AtomicOutputFile::commit() {
   }
   // Gives the unnamed file its name, through a temporary name.
   NamedTemporary temporary(path_);
-  const std::string proc_path = "/proc/self/fd/" + std::to_string(fd_);
+  const std::string proc_path = "/proc/self/fd/" + std::to_string(fd_.get());
   BlockedSignals blocked;
   if (linkat(AT_FDCWD, proc_path.c_str(), AT_FDCWD, temporary.path().c_str(), AT_SYMLINK_FOLLOW) !=
       0) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/os/file_descriptor.h"
 #include "core/os/file_identity.h"
 #include "core/os/temporary_files.h"
 
@@ -48,7 +49,7 @@ class AtomicOutputFile {
   AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
 
   // Where the bytes go, for writers that take a descriptor.
-  int descriptor() const { return fd_; }
+  int descriptor() const { return fd_.get(); }
   // The same file as a stdio stream, for encoders that write through one; flushed by commit().
   std::FILE* stream();
   void write(std::span<const std::byte> bytes);
@@ -60,7 +61,7 @@ class AtomicOutputFile {
   std::filesystem::path path_;
   OutputRules rules_;
   std::unique_ptr<NamedTemporary> named_;
-  int fd_ = -1;
+  FileDescriptor fd_;
   std::FILE* stream_ = nullptr;  // over fd_, once asked for
 };
 

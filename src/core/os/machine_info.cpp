@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 
 namespace pblur {
@@ -56,6 +57,16 @@ MachineInfo describe_machine() {
   if (getloadavg(info.load_average.data(), 3) != 3) info.load_average = {};
   info.date = local_date();
   return info;
+}
+
+int thread_count() {
+  std::error_code error;
+  int threads = 0;
+  for (std::filesystem::directory_iterator task("/proc/self/task", error), end;
+       !error && task != end; task.increment(error)) {
+    ++threads;
+  }
+  return error ? 0 : threads;
 }
 
 }  // namespace pblur

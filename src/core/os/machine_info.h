@@ -20,4 +20,7 @@ MachineInfo describe_machine();
 // Usable CPUs: those this process may run on.
 int usable_cpu_count();
 
+// Threads of this process now (the entries of /proc/self/task); 0 where /proc cannot tell.
+int thread_count();
+
 }  // namespace pblur
