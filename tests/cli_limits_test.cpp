@@ -89,6 +89,8 @@ TEST_F(NoPidfd, TheShimRefusesPidfds) {
 }
 
 TEST_F(NoPidfd, OrdinaryRunsFinishWithTheReferenceBytes) {
+  if (testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer must be loaded before the no-pidfd shim";
   for (int run = 0; run < 12 && !HasFailure(); ++run) {
     SCOPED_TRACE("run " + std::to_string(run));
     expect_reference_bytes({"--procs", "4"}, without_pidfds());
@@ -96,18 +98,24 @@ TEST_F(NoPidfd, OrdinaryRunsFinishWithTheReferenceBytes) {
 }
 
 TEST_F(NoPidfd, AKilledWorkerIsReplacedAndItsStripRedone) {
+  if (testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer must be loaded before the no-pidfd shim";
   expect_reference_bytes(
       {"--procs", "3", "--strips", "6"},
       without_pidfds(testing::with_worker_fault("stage=running_task,action=kill,task=2,times=2")));
 }
 
 TEST_F(NoPidfd, StripTimeoutKillsAHungWorker) {
+  if (testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer must be loaded before the no-pidfd shim";
   expect_reference_bytes(
       {"--procs", "2", "--strip-timeout", "0.5"},
       without_pidfds(testing::with_worker_fault("stage=running_task,action=hang,task=1")));
 }
 
 TEST_F(NoPidfd, AStripThatAlwaysHangsFailsTheRunAfterItsTimeouts) {
+  if (testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer must be loaded before the no-pidfd shim";
   const auto out = folder_ / "out.png";
   const auto result = testing::run_pblur(
       {fruits(), out.string(), "--procs", "2", "--strips", "2", "--strip-timeout", "0.2"},
@@ -124,12 +132,16 @@ using FewDescriptors = NothingLeftBehind;
 
 // Workers cost the parent no descriptor: 4 of them run under a limit of 8.
 TEST_F(FewDescriptors, EightAreEnough) {
+  if (testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer needs descriptors of its own";
   testing::Launch launch;
   launch.open_files = 8;
   expect_reference_bytes({"--procs", "4"}, launch);
 }
 
 TEST_F(FewDescriptors, TooFewAreAClearErrorNotAHang) {
+  if (testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer needs descriptors of its own";
   const auto out = folder_ / "out.png";
   testing::Launch launch;
   launch.open_files = 5;
@@ -144,6 +156,8 @@ TEST_F(FewDescriptors, TooFewAreAClearErrorNotAHang) {
 
 // 256 workers under a limit of 200 descriptors.
 TEST_F(FewDescriptors, ManyWorkersNeedNoDescriptorEach) {
+  if (testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer needs descriptors of its own";
   testing::Launch launch;
   launch.open_files = 200;
   expect_reference_bytes({"--procs", "256"}, launch);
@@ -152,12 +166,16 @@ TEST_F(FewDescriptors, ManyWorkersNeedNoDescriptorEach) {
 using AddressSpaceLimit = NothingLeftBehind;
 
 TEST_F(AddressSpaceLimit, TwoGibibytesAreEnoughForAnImage) {
+  if (testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit";
   testing::Launch launch;
   launch.address_space = kTwoGibibytes;
   expect_reference_bytes({"--procs", "2"}, launch);
 }
 
 TEST_F(AddressSpaceLimit, TwoGibibytesAreEnoughForABatch) {
+  if (testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit";
   const auto in = folder_ / "in";
   std::filesystem::create_directory(in);
   for (const char* name : {"fruits.jpg", "building.jpg", "home.jpg"}) {
@@ -181,6 +199,8 @@ TEST_F(AddressSpaceLimit, TwoGibibytesAreEnoughForABatch) {
 // 800 MB leaves the workers' shared memory.
 // Whole, an 8000 x 8000 image does not fit in 800 MB of address space; streamed, it does.
 TEST_F(AddressSpaceLimit, AnImageThatDoesNotFitWholeIsAClearErrorAndStreamsInBoundedMemory) {
+  if (testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit";
   cv::Mat gradient(8000, 8000, CV_8UC3);
   for (int row = 0; row < gradient.rows; ++row) {
     gradient.row(row).setTo(cv::Scalar(row % 256, (row / 32) % 256, 128));

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "batch_test_support.h"
+#include "test_support.h"
 
 namespace pblur::test {
 namespace {
@@ -313,6 +314,8 @@ std::string temporary_in(const fs::path& folder) {
 // Item 9, the naming and an interrupted save: without O_TMPFILE the temporary file has a name,
 // with this machine and process in it, and Ctrl-C or SIGTERM during the save removes it.
 TEST(FileSafety, WithoutOTmpfileAnInterruptedSaveLeavesNothing) {
+  if (::pblur::testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer must be loaded before the no-O_TMPFILE shim";
   const TemporaryFolder dir;
   make_inputs(dir / "in");
   const auto inputs = contents_below(dir / "in");
@@ -346,6 +349,8 @@ TEST(FileSafety, WithoutOTmpfileAnInterruptedSaveLeavesNothing) {
 // Item 9, the cleaning: a rerun removes what writers of this machine that are gone left, and
 // what is old, but never a recent temporary file of another machine sharing the folder.
 TEST(FileSafety, WithoutOTmpfileLeftoversAreCleanedByOwnerAndAge) {
+  if (::pblur::testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer must be loaded before the no-O_TMPFILE shim";
   const TemporaryFolder dir;
   make_inputs(dir / "in");
   const pid_t writer = start_pblur({"in/a.png", "probe.png"}, dir.path(), dir / "probe.log",
@@ -397,6 +402,8 @@ std::string source_record_of(const fs::path& path) {
 // output whose input changed (even to an older time), was replaced while it was processed, or
 // that other options made.
 TEST(FileSafety, OutputsRecordTheirSourceAndStaleOnesAreRedone) {
+  if (::pblur::testing::kUnderAddressSanitizer)
+    GTEST_SKIP() << "AddressSanitizer must be loaded before the no-O_TMPFILE shim";
   const TemporaryFolder dir;
   make_inputs(dir / "in");
   if (setxattr((dir / "in/a.png").c_str(), "user.probe", "1", 1, 0) != 0)

@@ -10,6 +10,15 @@
 
 namespace pblur::testing {
 
+// AddressSanitizer must be the first library a process loads and reserves terabytes of address
+// space, so tests that preload a shim into pblur or cap its address space or descriptors skip
+// under it; the default build runs them.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kUnderAddressSanitizer = true;
+#else
+inline constexpr bool kUnderAddressSanitizer = false;
+#endif
+
 // The runtime that the test program created first thing, before any thread.
 ProcessRuntime& runtime();
 void set_runtime(ProcessRuntime* runtime);

@@ -44,9 +44,10 @@ class ArenaMatAllocator final : public cv::MatAllocator {
       }
       total *= size_t(sizes[i]);
     }
+    uchar* data = data0 ? static_cast<uchar*>(data0)
+                        : reinterpret_cast<uchar*>(arena_.allocate(total, commit_));
     auto* u = new cv::UMatData(this);
-    u->data = u->origdata = data0 ? static_cast<uchar*>(data0)
-                                  : reinterpret_cast<uchar*>(arena_.allocate(total, commit_));
+    u->data = u->origdata = data;
     u->size = total;
     if (data0) u->flags |= cv::UMatData::USER_ALLOCATED;
     return u;
