@@ -7,10 +7,10 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "core/base/errors.h"
 #include "core/backends/filter_backend.h"
-#include "core/filters/filters.h"
 #include "core/backends/sequential_backend.h"
+#include "core/base/errors.h"
+#include "core/filters/filters.h"
 #include "test_support.h"
 
 namespace pblur {

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/image/image_io.h"
 #include "core/backends/sequential_backend.h"
+#include "core/image/image_io.h"
 #include "test_support.h"
 
 namespace pblur {

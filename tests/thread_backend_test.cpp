@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/base/errors.h"
 #include "core/backends/sequential_backend.h"
+#include "core/base/errors.h"
 #include "test_support.h"
 
 namespace pblur {

@@ -6,11 +6,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "core/base/errors.h"
 #include "core/backends/filter_backend.h"
-#include "core/ipc/process_pool.h"
 #include "core/backends/sequential_backend.h"
 #include "core/backends/thread_backend.h"
+#include "core/base/errors.h"
+#include "core/ipc/process_pool.h"
 #include "process_helpers.h"
 #include "test_support.h"
 

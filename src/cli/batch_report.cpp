@@ -12,8 +12,8 @@
 
 #include "cli/cli_support.h"
 #include "cli/progress.h"
-#include "core/os/atomic_output.h"
 #include "core/base/errors.h"
+#include "core/os/atomic_output.h"
 #include "core/os/file_identity.h"
 
 namespace pblur::cli {

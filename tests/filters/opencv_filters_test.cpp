@@ -6,11 +6,11 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
-#include "core/base/errors.h"
-#include "core/filters/filters.h"
-#include "core/filters/filter_syntax.h"
-#include "core/filters/kernel_file.h"
 #include "../test_support.h"
+#include "core/base/errors.h"
+#include "core/filters/filter_syntax.h"
+#include "core/filters/filters.h"
+#include "core/filters/kernel_file.h"
 
 namespace pblur {
 namespace {

@@ -5,10 +5,10 @@
 #include <optional>
 #include <string>
 
-#include "core/os/atomic_output.h"
-#include "core/os/file_identity.h"
 #include "core/filters/filter_spec.h"
 #include "core/image/image_io.h"
+#include "core/os/atomic_output.h"
+#include "core/os/file_identity.h"
 
 namespace pblur {
 

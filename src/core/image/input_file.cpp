@@ -11,8 +11,8 @@
 #include <string>
 
 #include "core/base/errors.h"
-#include "core/os/file_descriptor.h"
 #include "core/image/image_header.h"
+#include "core/os/file_descriptor.h"
 
 namespace pblur {
 namespace {
