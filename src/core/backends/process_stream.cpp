@@ -85,7 +85,7 @@ class ProcessStream {
               tbb::make_filter<std::size_t, void>(filter_mode::serial_in_order,
                                                   [this](std::size_t index) { encode(index); }));
     });
-    encoding_.time([&] { writer_.finish(); });
+    clocks_.encoding.time([&] { writer_.finish(); });
   }
 
   std::size_t decode(tbb::flow_control& control) {
@@ -97,7 +97,7 @@ class ProcessStream {
       throw Interrupted("stopped while streaming");
     }
     const Strip& strip = plan_.strips[next_++];
-    decoding_.time([&] {
+    clocks_.decoding.time([&] {
       const cv::Mat context = slots_.context(strip);
       feeder_.feed(strip, reinterpret_cast<std::byte*>(context.data), context.step[0]);
       tasks_[std::size_t(strip.index)] =
@@ -113,7 +113,7 @@ class ProcessStream {
     const Strip& strip = plan_.strips[index];
     handoff_.wait_filtered(index);
     if (options_.stop.stop_requested()) throw Interrupted("stopped while streaming");
-    encoding_.time([&] {
+    clocks_.encoding.time([&] {
       const cv::Mat out = slots_.output(strip);
       writer_.write_rows(reinterpret_cast<const std::byte*>(out.data), out.step[0], out.rows);
     });
@@ -140,7 +140,7 @@ class ProcessStream {
       return;
     }
     const StripReport report = strip_report(outcome.result);
-    filtering_.add(std::chrono::nanoseconds(report.filter_ns));
+    clocks_.filtering.add(std::chrono::nanoseconds(report.filter_ns));
     workers_peak_rss_kb_ = std::max(workers_peak_rss_kb_, long(report.peak_rss_kb));
     if (transport_ == Transport::copy) {
       const auto rows = strip_rows(outcome.result);
@@ -151,13 +151,7 @@ class ProcessStream {
   }
 
   StreamStats stats(const PoolRunStats& pool_stats) const {
-    StreamStats stats;
-    stats.decode = decoding_.busy();
-    stats.filter = filtering_.busy();
-    stats.encode = encoding_.busy();
-    stats.strips = plan_.strips.size();
-    stats.in_flight = plan_.in_flight;
-    stats.window_bytes = slots_.bytes();
+    StreamStats stats = clocks_.stats(plan_, slots_.bytes());
     stats.queue_bytes = pool_stats.bytes_sent + pool_stats.bytes_received;
     stats.workers_replaced = pool_stats.workers_replaced;
     stats.workers_peak_rss_kb = workers_peak_rss_kb_;
@@ -176,9 +170,7 @@ class ProcessStream {
   StripHandoff handoff_;
   std::vector<StripTask> tasks_;
   std::size_t next_ = 0;
-  StageClock decoding_;
-  StageClock filtering_;
-  StageClock encoding_;
+  StageClocks clocks_;
   long workers_peak_rss_kb_ = 0;
 };
 

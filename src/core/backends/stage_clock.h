@@ -2,6 +2,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+
+#include "core/backends/stream_plan.h"
+#include "core/backends/stream_stats.h"
 
 namespace pblur {
 
@@ -24,6 +28,24 @@ class StageClock {
 
  private:
   std::atomic<long long> busy_ns_{0};
+};
+
+// The busy time of a streamed run's three stages, and what they add up to.
+struct StageClocks {
+  StageClock decoding;
+  StageClock filtering;
+  StageClock encoding;
+
+  StreamStats stats(const StreamPlan& plan, std::uint64_t window_bytes) const {
+    StreamStats stats;
+    stats.decode = decoding.busy();
+    stats.filter = filtering.busy();
+    stats.encode = encoding.busy();
+    stats.strips = plan.strips.size();
+    stats.in_flight = plan.in_flight;
+    stats.window_bytes = window_bytes;
+    return stats;
+  }
 };
 
 }  // namespace pblur

@@ -42,19 +42,10 @@ class ThreadedStream {
               tbb::make_filter<std::size_t, void>(filter_mode::serial_in_order,
                                                   [this](std::size_t index) { encode(index); }));
     });
-    encoding_.time([&] { writer_.finish(); });
+    clocks_.encoding.time([&] { writer_.finish(); });
   }
 
-  StreamStats stats() const {
-    StreamStats stats;
-    stats.decode = decoding_.busy();
-    stats.filter = filtering_.busy();
-    stats.encode = encoding_.busy();
-    stats.strips = plan_.strips.size();
-    stats.in_flight = plan_.in_flight;
-    stats.window_bytes = slots_.bytes();
-    return stats;
-  }
+  StreamStats stats() const { return clocks_.stats(plan_, slots_.bytes()); }
 
  private:
   std::size_t decode(tbb::flow_control& control) {
@@ -64,7 +55,7 @@ class ThreadedStream {
     }
     if (options_.stop.stop_requested()) throw Interrupted("stopped while streaming");
     const Strip& strip = plan_.strips[next_++];
-    decoding_.time([&] {
+    clocks_.decoding.time([&] {
       const cv::Mat context = slots_.context(strip);
       feeder_.feed(strip, reinterpret_cast<std::byte*>(context.data), context.step[0]);
     });
@@ -73,7 +64,7 @@ class ThreadedStream {
 
   std::size_t filter(std::size_t index) {
     const Strip& strip = plan_.strips[index];
-    filtering_.time([&] {
+    clocks_.filtering.time([&] {
       cv::Mat out = slots_.output(strip);
       filter_strip(spec_, slots_.context(strip), strip, image_rows_, out);
     });
@@ -83,7 +74,7 @@ class ThreadedStream {
   void encode(std::size_t index) {
     const Strip& strip = plan_.strips[index];
     if (options_.stop.stop_requested()) throw Interrupted("stopped while streaming");
-    encoding_.time([&] {
+    clocks_.encoding.time([&] {
       const cv::Mat out = slots_.output(strip);
       writer_.write_rows(reinterpret_cast<const std::byte*>(out.data), out.step[0], out.rows);
     });
@@ -98,9 +89,7 @@ class ThreadedStream {
   RowFeeder feeder_;
   int image_rows_;
   std::size_t next_ = 0;
-  StageClock decoding_;
-  StageClock filtering_;
-  StageClock encoding_;
+  StageClocks clocks_;
 };
 
 }  // namespace
