@@ -213,9 +213,31 @@ TEST(ProcessStream, AStopRequestEndsTheRunWithInterrupted) {
   EXPECT_FALSE(writer.finished());
 }
 
+TEST(ThreadedStream, AStopRequestEndsTheRunWithInterruptedAndNoFilterThreadLeft) {
+  const cv::Mat image = testing::random_image(400, 50, CV_8UC3);
+  MatRowReader reader(image);
+  MatRowWriter writer(reader.layout());
+  std::stop_source stop;
+  StreamOptions options;
+  options.stop = stop.get_token();
+  options.on_rows = [&](int) { stop.request_stop(); };
+  EXPECT_THROW(stream_with_threads(reader, writer, kFilters[0], 3, options), Interrupted);
+  EXPECT_FALSE(writer.finished());
+}
+
+TEST(ThreadedStream, MoreThreadsThanStripsGiveTheWholeImageBytes) {
+  const cv::Mat image = testing::random_image(40, 30, CV_8UC3);
+  MatRowReader reader(image);
+  MatRowWriter writer(reader.layout());
+  const StreamStats stats = stream_with_threads(reader, writer, kFilters[0], 8);
+  EXPECT_EQ(stats.strips, 2u);
+  EXPECT_TRUE(writer.finished());
+  EXPECT_TRUE(testing::identical(writer.image(), filter_image(image, kFilters[0])));
+}
+
 TEST(StreamPlan, HoldsABoundedWindowWhateverTheHeight) {
   const StreamPlan tall = StreamPlan::make(100000, 6, 2);
-  EXPECT_EQ(tall.in_flight, 6);
+  EXPECT_EQ(tall.in_flight, 10);
   EXPECT_EQ(tall.strip_rows, 32);
   const StreamPlan wide_filter = StreamPlan::make(100000, 24, 2);
   EXPECT_EQ(wide_filter.strip_rows, 96);

@@ -1,18 +1,9 @@
 #include "core/backends/process_stream.h"
 
-#include <tbb/parallel_pipeline.h>
-#include <tbb/task_arena.h>
-
 #include <cstring>
-#include <exception>
-#include <thread>
 #include <vector>
 
-#include "core/backends/row_feeder.h"
-#include "core/backends/stage_clock.h"
-#include "core/backends/stream_plan.h"
-#include "core/backends/strip_handoff.h"
-#include "core/backends/strip_slots.h"
+#include "core/backends/stream_ends.h"
 #include "core/backends/strip_task.h"
 #include "core/base/errors.h"
 
@@ -28,7 +19,7 @@ StreamPlan plan_for(const RowLayout& layout, const FilterChain& spec, int worker
 }
 
 // This process's side of a streamed run: the pool's thread sends decoded strips and takes their
-// results, a pipeline of two serial stages on two more threads decodes and encodes.
+// results while the stream's ends decode and encode on two more threads.
 class ProcessStream {
  public:
   ProcessStream(ProcessPool& pool, cv::MatAllocator* shared_allocator, Transport transport,
@@ -36,88 +27,34 @@ class ProcessStream {
                 const StreamOptions& options)
       : pool_(pool),
         transport_(transport),
-        writer_(writer),
         spec_(spec),
-        options_(options),
         image_rows_(reader.layout().height),
         plan_(plan_for(reader.layout(), spec, pool.workers(), options.strips)),
         slots_(plan_, reader.layout(), transport == Transport::shared ? shared_allocator : nullptr),
-        feeder_(reader, plan_.radius),
         handoff_(plan_.strips.size()),
+        ends_(reader, writer, plan_, slots_, handoff_, clocks_, options),
         tasks_(plan_.strips.size()) {}
 
   StreamStats run() {
-    std::exception_ptr pipeline_error;
-    std::thread pipeline([&] {
-      try {
-        decode_and_encode();
-      } catch (...) {
-        pipeline_error = std::current_exception();
-        handoff_.abandon();
-      }
-    });
     PoolRunStats pool_stats;
-    try {
-      pool_stats = pool_.run(
-          plan_.strips.size(), [this](std::size_t i) { return task(i); },
-          [this](const TaskOutcome& outcome) { take(outcome); }, handoff_.abandoned());
-    } catch (...) {
-      handoff_.abandon();
-      pipeline.join();
-      if (pipeline_error) std::rethrow_exception(pipeline_error);
-      throw;
-    }
-    pipeline.join();
-    if (pipeline_error) std::rethrow_exception(pipeline_error);
+    ends_.run_with(
+        [&] {
+          pool_stats = pool_.run(
+              plan_.strips.size(), [this](std::size_t i) { return task(i); },
+              [this](const TaskOutcome& outcome) { take(outcome); }, handoff_.abandoned());
+        },
+        [this](const Strip& strip) { make_task(strip); });
     return stats(pool_stats);
   }
 
  private:
-  void decode_and_encode() {
-    using tbb::filter_mode;
-    tbb::task_arena arena(2);
-    arena.execute([&] {
-      tbb::parallel_pipeline(
-          std::size_t(plan_.in_flight),
-          tbb::make_filter<void, std::size_t>(
-              filter_mode::serial_in_order,
-              [this](tbb::flow_control& control) { return decode(control); }) &
-              tbb::make_filter<std::size_t, void>(filter_mode::serial_in_order,
-                                                  [this](std::size_t index) { encode(index); }));
-    });
-    clocks_.encoding.time([&] { writer_.finish(); });
-  }
-
-  std::size_t decode(tbb::flow_control& control) {
-    if (next_ == plan_.strips.size()) {
-      control.stop();
-      return 0;
-    }
-    if (handoff_.abandoned().stop_requested() || options_.stop.stop_requested()) {
-      throw Interrupted("stopped while streaming");
-    }
-    const Strip& strip = plan_.strips[next_++];
-    clocks_.decoding.time([&] {
-      const cv::Mat context = slots_.context(strip);
-      feeder_.feed(strip, reinterpret_cast<std::byte*>(context.data), context.step[0]);
-      tasks_[std::size_t(strip.index)] =
-          transport_ == Transport::shared
-              ? shared_strip_task(context, slots_.output(strip), strip, image_rows_, spec_)
-              : copied_strip_task(context, strip, image_rows_, spec_);
-    });
-    handoff_.decoded(std::size_t(strip.index));
-    return std::size_t(strip.index);
-  }
-
-  void encode(std::size_t index) {
-    const Strip& strip = plan_.strips[index];
-    handoff_.wait_filtered(index);
-    if (options_.stop.stop_requested()) throw Interrupted("stopped while streaming");
-    clocks_.encoding.time([&] {
-      const cv::Mat out = slots_.output(strip);
-      writer_.write_rows(reinterpret_cast<const std::byte*>(out.data), out.step[0], out.rows);
-    });
-    if (options_.on_rows) options_.on_rows(strip.end);
+  // On the decoding thread.
+  void make_task(const Strip& strip) {
+    const cv::Mat context = slots_.context(strip);
+    tasks_[std::size_t(strip.index)] =
+        transport_ == Transport::shared
+            ? shared_strip_task(context, slots_.output(strip), strip, image_rows_, spec_)
+            : copied_strip_task(context, strip, image_rows_, spec_);
   }
 
   // On the pool's thread.
@@ -160,17 +97,14 @@ class ProcessStream {
 
   ProcessPool& pool_;
   Transport transport_;
-  RowWriter& writer_;
   const FilterChain& spec_;
-  const StreamOptions& options_;
   int image_rows_;
   StreamPlan plan_;
   StripSlots slots_;
-  RowFeeder feeder_;
   StripHandoff handoff_;
-  std::vector<StripTask> tasks_;
-  std::size_t next_ = 0;
   StageClocks clocks_;
+  StreamEnds ends_;
+  std::vector<StripTask> tasks_;
   long workers_peak_rss_kb_ = 0;
 };
 

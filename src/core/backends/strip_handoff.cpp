@@ -4,6 +4,20 @@
 
 namespace pblur {
 
+void StripHandoff::decoded(std::size_t index) {
+  {
+    std::lock_guard lock(mutex_);
+    ready_.store(index + 1);
+  }
+  decoded_changed_.notify_all();
+}
+
+bool StripHandoff::wait_decoded(std::size_t index) {
+  std::unique_lock lock(mutex_);
+  decoded_changed_.wait(lock, [&] { return is_decoded(index) || abandoned_.stop_requested(); });
+  return is_decoded(index) && !abandoned_.stop_requested();
+}
+
 void StripHandoff::filtered(std::size_t index, std::string error) {
   {
     std::lock_guard lock(mutex_);
@@ -13,12 +27,12 @@ void StripHandoff::filtered(std::size_t index, std::string error) {
     }
     filtered_[index] = true;
   }
-  changed_.notify_all();
+  filtered_changed_.notify_all();
 }
 
 void StripHandoff::wait_filtered(std::size_t index) {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return filtered_[index] || abandoned_.stop_requested(); });
+  filtered_changed_.wait(lock, [&] { return filtered_[index] || abandoned_.stop_requested(); });
   if (!filtered_[index]) throw Interrupted("streamed run abandoned");
   if (index < errors_.size() && !errors_[index].empty()) {
     throw ProcessingError(errors_[index]);
@@ -30,7 +44,8 @@ void StripHandoff::abandon() {
     std::lock_guard lock(mutex_);
     abandoned_.request_stop();
   }
-  changed_.notify_all();
+  decoded_changed_.notify_all();
+  filtered_changed_.notify_all();
 }
 
 }  // namespace pblur

@@ -1,13 +1,13 @@
 #include "core/backends/threaded_stream.h"
 
-#include <tbb/parallel_pipeline.h>
-#include <tbb/task_arena.h>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "core/backends/backend.h"
-#include "core/backends/row_feeder.h"
-#include "core/backends/stage_clock.h"
-#include "core/backends/stream_plan.h"
-#include "core/backends/strip_slots.h"
+#include "core/backends/stream_ends.h"
 #include "core/base/errors.h"
 #include "core/filters/filters.h"
 #include "core/image/whole_image.h"
@@ -15,81 +15,66 @@
 namespace pblur {
 namespace {
 
-// The three stages of a threaded stream and what they share.
+// A threaded stream: the ends decode and encode on two threads while `threads` more filter the
+// decoded strips, each taking the next strip not yet taken.
 class ThreadedStream {
  public:
   ThreadedStream(RowReader& reader, RowWriter& writer, const FilterChain& spec,
                  const StreamPlan& plan, const StreamOptions& options)
-      : writer_(writer),
-        spec_(spec),
+      : spec_(spec),
         plan_(plan),
-        options_(options),
         slots_(plan, reader.layout(), nullptr),
-        feeder_(reader, plan.radius),
+        handoff_(plan.strips.size()),
+        ends_(reader, writer, plan, slots_, handoff_, clocks_, options),
         image_rows_(reader.layout().height) {}
 
   void run(int threads) {
-    using tbb::filter_mode;
-    tbb::task_arena arena(threads);
-    arena.execute([&] {
-      tbb::parallel_pipeline(
-          std::size_t(plan_.in_flight),
-          tbb::make_filter<void, std::size_t>(
-              filter_mode::serial_in_order,
-              [this](tbb::flow_control& control) { return decode(control); }) &
-              tbb::make_filter<std::size_t, std::size_t>(
-                  filter_mode::parallel, [this](std::size_t index) { return filter(index); }) &
-              tbb::make_filter<std::size_t, void>(filter_mode::serial_in_order,
-                                                  [this](std::size_t index) { encode(index); }));
-    });
-    clocks_.encoding.time([&] { writer_.finish(); });
+    ends_.run_with([&] { filter_on(threads); });
   }
 
   StreamStats stats() const { return clocks_.stats(plan_, slots_.bytes()); }
 
  private:
-  std::size_t decode(tbb::flow_control& control) {
-    if (next_ == plan_.strips.size()) {
-      control.stop();
-      return 0;
+  void filter_on(int threads) {
+    std::vector<std::jthread> lanes;
+    for (int i = 1; i < threads; ++i) lanes.emplace_back([this] { guarded_filter_lane(); });
+    guarded_filter_lane();
+    lanes.clear();
+    if (lane_error_) std::rethrow_exception(lane_error_);
+  }
+
+  void guarded_filter_lane() {
+    try {
+      filter_lane();
+    } catch (...) {
+      std::lock_guard lock(lane_error_mutex_);
+      if (!lane_error_) lane_error_ = std::current_exception();
+      handoff_.abandon();
     }
-    if (options_.stop.stop_requested()) throw Interrupted("stopped while streaming");
-    const Strip& strip = plan_.strips[next_++];
-    clocks_.decoding.time([&] {
-      const cv::Mat context = slots_.context(strip);
-      feeder_.feed(strip, reinterpret_cast<std::byte*>(context.data), context.step[0]);
-    });
-    return std::size_t(strip.index);
   }
 
-  std::size_t filter(std::size_t index) {
-    const Strip& strip = plan_.strips[index];
-    clocks_.filtering.time([&] {
-      cv::Mat out = slots_.output(strip);
-      filter_strip(spec_, slots_.context(strip), strip, image_rows_, out);
-    });
-    return index;
+  void filter_lane() {
+    for (std::size_t index = next_++; index < plan_.strips.size(); index = next_++) {
+      if (!handoff_.wait_decoded(index)) return;
+      const Strip& strip = plan_.strips[index];
+      clocks_.filtering.time([&] {
+        cv::Mat out = slots_.output(strip);
+        filter_strip(spec_, slots_.context(strip), strip, image_rows_, out);
+      });
+      handoff_.filtered(index, {});
+    }
   }
 
-  void encode(std::size_t index) {
-    const Strip& strip = plan_.strips[index];
-    if (options_.stop.stop_requested()) throw Interrupted("stopped while streaming");
-    clocks_.encoding.time([&] {
-      const cv::Mat out = slots_.output(strip);
-      writer_.write_rows(reinterpret_cast<const std::byte*>(out.data), out.step[0], out.rows);
-    });
-    if (options_.on_rows) options_.on_rows(strip.end);
-  }
-
-  RowWriter& writer_;
   const FilterChain& spec_;
   const StreamPlan& plan_;
-  const StreamOptions& options_;
   StripSlots slots_;
-  RowFeeder feeder_;
-  int image_rows_;
-  std::size_t next_ = 0;
+  StripHandoff handoff_;
   StageClocks clocks_;
+  StreamEnds ends_;
+  int image_rows_;
+  std::atomic<std::size_t> next_{0};
+  std::mutex lane_error_mutex_;
+  std::exception_ptr lane_error_;
 };
 
 }  // namespace

@@ -6,10 +6,11 @@
 
 namespace pblur {
 
-// Decodes `reader`, filters and encodes into `writer` at once, strip by strip, on `threads`
-// oneTBB threads: a serial decoding stage, a parallel filtering stage and a serial encoding
-// stage in strip order, with a bounded number of strips in flight. The bytes written are those
-// of the whole image filtered in one call. Throws CodecError from either codec, Interrupted.
+// Decodes `reader`, filters and encodes into `writer` at once, strip by strip: one thread decodes
+// and one encodes, in strip order (see StreamEnds), while `threads` threads filter, with a
+// bounded number of strips in flight, as the process backend does with its workers. The bytes
+// written are those of the whole image filtered in one call. Throws CodecError from either
+// codec, Interrupted.
 StreamStats stream_with_threads(RowReader& reader, RowWriter& writer, const FilterChain& spec,
                                 int threads, const StreamOptions& options = {});
 
