@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "cli/cli_support.h"
+#include "cli/image_progress.h"
 #include "core/backends/file_stream.h"
 #include "core/backends/filter_backend.h"
 #include "core/image/image_io.h"
@@ -140,9 +141,12 @@ int run_filter_command(const FilterCommandOptions& options) {
   Timings timings;
   timings.whole_image_reason = "--seq is the whole-image reference";
   if (choice.kind != BackendKind::sequential) {
+    ImageProgress progress(options.quiet);
+    FileStreamOptions stream_options{options.max_pixels, save, {}, {}};
+    stream_options.stream.on_rows = progress.callback();
     const FileStreamResult streamed =
-        stream_file(backend, options.input, options.output, spec,
-                    FileStreamOptions{options.max_pixels, save, {}, {}});
+        stream_file(backend, options.input, options.output, spec, stream_options);
+    progress.close();
     if (streamed.streamed) {
       if (options.verbose) print_stream(streamed, choice);
       return kSuccess;

@@ -206,7 +206,7 @@ TEST(ProcessStream, AStopRequestEndsTheRunWithInterrupted) {
   std::stop_source stop;
   StreamOptions options;
   options.stop = stop.get_token();
-  options.on_rows = [&](int) { stop.request_stop(); };
+  options.on_rows = [&](const StreamProgress&) { stop.request_stop(); };
   EXPECT_THROW(stream_with_processes(*pool, testing::runtime().arena.mat_allocator(),
                                      Transport::shared, reader, writer, spec, options),
                Interrupted);
@@ -220,17 +220,24 @@ TEST(ThreadedStream, AStopRequestEndsTheRunWithInterruptedAndNoFilterThreadLeft)
   std::stop_source stop;
   StreamOptions options;
   options.stop = stop.get_token();
-  options.on_rows = [&](int) { stop.request_stop(); };
+  options.on_rows = [&](const StreamProgress&) { stop.request_stop(); };
   EXPECT_THROW(stream_with_threads(reader, writer, kFilters[0], 3, options), Interrupted);
   EXPECT_FALSE(writer.finished());
 }
 
-TEST(ThreadedStream, MoreThreadsThanStripsGiveTheWholeImageBytes) {
+TEST(ThreadedStream, MoreThreadsThanStripsGiveTheWholeImageBytesAndReportEachStripInOrder) {
   const cv::Mat image = testing::random_image(40, 30, CV_8UC3);
   MatRowReader reader(image);
   MatRowWriter writer(reader.layout());
-  const StreamStats stats = stream_with_threads(reader, writer, kFilters[0], 8);
+  std::vector<std::vector<std::size_t>> reported;
+  StreamOptions options;
+  options.on_rows = [&](const StreamProgress& progress) {
+    reported.push_back(
+        {std::size_t(progress.rows_done), std::size_t(progress.rows), progress.row_bytes});
+  };
+  const StreamStats stats = stream_with_threads(reader, writer, kFilters[0], 8, options);
   EXPECT_EQ(stats.strips, 2u);
+  EXPECT_EQ(reported, (std::vector<std::vector<std::size_t>>{{20, 40, 90}, {40, 40, 90}}));
   EXPECT_TRUE(writer.finished());
   EXPECT_TRUE(testing::identical(writer.image(), filter_image(image, kFilters[0])));
 }

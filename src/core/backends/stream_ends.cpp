@@ -20,7 +20,8 @@ StreamEnds::StreamEnds(RowReader& reader, RowWriter& writer, const StreamPlan& p
       handoff_(handoff),
       clocks_(clocks),
       options_(options),
-      feeder_(reader, plan.radius) {}
+      feeder_(reader, plan.radius),
+      progress_{0, reader.layout().height, reader.layout().row_bytes()} {}
 
 void StreamEnds::run_with(const std::function<void()>& filter_side, OnDecoded on_decoded) {
   on_decoded_ = std::move(on_decoded);
@@ -94,7 +95,8 @@ void StreamEnds::encode(std::size_t index) {
     const cv::Mat out = slots_.output(strip);
     writer_.write_rows(reinterpret_cast<const std::byte*>(out.data), out.step[0], out.rows);
   });
-  if (options_.on_rows) options_.on_rows(strip.end);
+  progress_.rows_done = strip.end;
+  if (options_.on_rows) options_.on_rows(progress_);
 }
 
 }  // namespace pblur

@@ -42,6 +42,7 @@ class StreamEnds {
   const StreamOptions& options_;
   RowFeeder feeder_;
   OnDecoded on_decoded_;
+  StreamProgress progress_;
   std::size_t next_ = 0;
 };
 

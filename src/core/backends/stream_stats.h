@@ -9,13 +9,20 @@
 
 namespace pblur {
 
+// How far a streamed run is: rows encoded of the image's rows, each `row_bytes` decoded.
+struct StreamProgress {
+  int rows_done = 0;
+  int rows = 0;
+  std::size_t row_bytes = 0;
+};
+
 // What shapes a streamed run besides the filter and the backend.
 struct StreamOptions {
   int strips = 0;  // 0: StreamPlan's choice
   // When a stop is requested, the run stops within a strip and throws Interrupted.
   std::stop_token stop;
-  // Called after each strip is encoded, with the rows encoded so far, on the encoding thread.
-  std::function<void(int rows_done)> on_rows;
+  // Called after each strip is encoded, on the encoding thread.
+  std::function<void(const StreamProgress&)> on_rows;
 };
 
 // How a streamed run went: its wall time and how long each stage was busy (the filter stage
