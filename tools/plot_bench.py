@@ -70,6 +70,7 @@ def title(context):
         f"pblur {context['pblur_version']}, OpenCV {context['opencv_version']}, "
         f"oneTBB {context['onetbb_version']}\n{context['repetitions']} timed runs per point after "
         f"a cold run and {context['warmup']} warm-up; worker pools already forked"
+        + (f"\nwarning: {context['load_note']}" if context.get("load_note") else "")
     )
 
 

@@ -14,11 +14,14 @@
 #include "cli/interrupt_stop.h"
 #include "core/base/errors.h"
 #include "core/batch/batch_plan.h"
+#include "core/bench/bench_context.h"
+#include "core/bench/bench_stats.h"
 #include "core/bench/folder_bench.h"
 #include "core/bench/image_bench.h"
 #include "core/image/image_io.h"
 #include "core/ipc/process_runtime.h"
 #include "core/os/atomic_output.h"
+#include "core/os/machine_info.h"
 
 namespace pblur::cli {
 namespace {
@@ -109,15 +112,46 @@ class ProgressLine {
   bool drawn_ = false;
 };
 
+// "pblur: wrote FILE" on stderr for each file written, unless -q.
+class WrittenFiles {
+ public:
+  explicit WrittenFiles(bool quiet) : quiet_(quiet) {}
+  void wrote(const std::string& path) const {
+    if (!quiet_) messages() << "pblur: wrote " << printable(path) << std::endl;
+  }
+
+ private:
+  bool quiet_;
+};
+
 void write_outputs(const BenchCommandOptions& options, const BenchReport& report,
                    const BenchRunInfo& info) {
-  if (!options.json.empty()) write_report(*make_json_reporter(), report, info, options.json);
-  if (!options.csv.empty()) write_report(*make_csv_reporter(), report, info, options.csv);
+  const WrittenFiles files(options.quiet);
+  if (!options.json.empty()) {
+    write_report(*make_json_reporter(), report, info, options.json);
+    files.wrote(options.json);
+  }
+  if (!options.csv.empty()) {
+    write_report(*make_csv_reporter(), report, info, options.csv);
+    files.wrote(options.csv);
+  }
   if (options.plot.empty()) return;
-  if (!options.json.empty()) return plot_bench(options.json, options.plot);
-  const TemporaryJson json;
-  write_report(*make_json_reporter(), report, info, json.path());
-  plot_bench(json.path(), options.plot);
+  if (!options.json.empty()) {
+    plot_bench(options.json, options.plot);
+  } else {
+    const TemporaryJson json;
+    write_report(*make_json_reporter(), report, info, json.path());
+    plot_bench(json.path(), options.plot);
+  }
+  files.wrote(options.plot);
+}
+
+// A warning on stderr before the runs when other programs keep the cores busy.
+void warn_if_busy(const BenchCommandOptions& options) {
+  if (options.quiet) return;
+  const std::string note =
+      busy_machine_note(describe_machine(), checked_worker_counts(options.workers));
+  if (!note.empty()) messages() << "pblur: warning: " << note << std::endl;
 }
 
 int report_errors(const BenchReport& report) {
@@ -182,6 +216,7 @@ int run_folder_bench_command(const BenchCommandOptions& options, ProcessRuntime&
   BenchOptions bench = bench_options(options);
   const std::vector<BatchItem> items = find_batch_images(options);
 
+  warn_if_busy(options);
   ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
   bench.on_progress = [&](const BenchProgress& p) { progress.update(p); };
   const InterruptStop interrupt;  // so that the temporary outputs are removed
@@ -229,7 +264,8 @@ CLI::App* setup_bench_command(CLI::App& app, BenchCommandOptions& options) {
                    "python3-matplotlib; not with --batch)")
       ->check(CLI::Validator(check_plot_extension, "FILE.png|FILE.svg"))
       ->excludes("--batch");
-  bench->add_flag("-q,--quiet", options.quiet, "no progress line on stderr");
+  bench->add_flag("-q,--quiet", options.quiet,
+                  "nothing on stderr but errors (no progress line, warning or 'wrote' lines)");
   bench->footer(
       "Exit codes: 0 done, 1 a backend failed or its output differed from --seq, 2 bad options, "
       "3 unreadable image (or a missing folder, or one without images), 4 a report or chart cannot "
@@ -250,6 +286,7 @@ int run_bench_command(const BenchCommandOptions& options) {
   const cv::Mat image = load_image(options.input);
   validate(bench.spec, image.depth());
 
+  warn_if_busy(options);
   ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
   bench.on_progress = [&](const BenchProgress& p) { progress.update(p); };
   const BenchReport report = run_image_bench(runtime, image, bench);

@@ -91,6 +91,7 @@ void context_lines(const BenchReport& report, const std::string& subject, std::o
                   " after 1 cold and " + std::to_string(c.warmup) + " warm-up per configuration; " +
                   describe_order(report),
               2);
+  if (!c.load_note.empty()) out << wrap("warning: " + c.load_note, 2);
   out << wrap("fork safety: " + describe_fork_safety(), 2);
   out << wrap("pools: " + describe_pool_lifetime(c.subject), 2);
   out << wrap("input: " + describe_input(c.subject), 2);

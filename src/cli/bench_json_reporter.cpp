@@ -25,6 +25,7 @@ json context_json(const BenchReport& report, const BenchRunInfo& info) {
       {"cores_online", m.cores_online},
       {"cpu_model", m.cpu_model},
       {"load_avg", m.load_average},
+      {"load_note", c.load_note},
       {"library_build_type", c.assertions ? "debug" : "release"},
       {"pblur_version", c.pblur_version},
       {"opencv_version", c.opencv_version},

@@ -47,7 +47,15 @@ struct BenchContext {
   bool repeat_automatic = false;
   int warmup = 0;
   bool parent_peak_per_run = false;  // false: the peak covers pblur's whole life so far
+  // Set when other programs keep cores busy (see busy_machine_note): the timings are slower and
+  // noisier than on an idle machine.
+  std::string load_note;
 };
+
+// "load average 4.40 on 2 usable CPUs: ..." when the 1-minute load average leaves fewer cores
+// free than the benchmark's largest worker count (at most the usable CPUs) wants, by more than
+// half a core; "" otherwise.
+std::string busy_machine_note(const MachineInfo& machine, const std::vector<int>& worker_counts);
 
 // The machine, versions, image, filter and run counts of a benchmark of `subject`, whose (first)
 // image is `image`. Throws UsageError naming a worker count out of range.
