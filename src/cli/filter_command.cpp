@@ -94,6 +94,19 @@ void print_stream(const FileStreamResult& streamed, const BackendChoice& choice)
   }
 }
 
+// --max-pixels, or the default of the path that runs.
+std::uint64_t pixel_limit(const FilterCommandOptions& options, std::uint64_t path_default) {
+  return options.max_pixels > 0 ? options.max_pixels : path_default;
+}
+
+void print_pixel_limit(const FilterCommandOptions& options, std::uint64_t path_default,
+                       const char* path) {
+  messages() << "pblur:   max pixels     " << pixel_limit(options, path_default)
+             << (options.max_pixels > 0 ? " (--max-pixels)"
+                                        : std::string(" (the ") + path + " default)")
+             << "\n";
+}
+
 }  // namespace
 
 void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
@@ -103,10 +116,11 @@ void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
   add_filter_flags(app, options.filter);
   add_backend_flags(app, options.backend);
   app.add_option("--quality", options.quality, "JPEG and WebP quality")->check(CLI::Range(1, 100));
-  options.max_pixels = kDefaultMaxPixels;
-  app.add_option("--max-pixels", options.max_pixels, "refuse inputs with more pixels than this")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
-      ->capture_default_str();
+  app.add_option("--max-pixels", options.max_pixels,
+                 "refuse inputs with more pixels than this (default: " +
+                     std::to_string(kDefaultStreamedMaxPixels) + " streamed, " +
+                     std::to_string(kDefaultMaxPixels) + " whole)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   auto* quiet = app.add_flag("-q,--quiet", options.quiet, "print nothing but errors");
   app.add_flag("-v,--verbose", options.verbose, "print the time of each phase")->excludes(quiet);
 }
@@ -142,20 +156,22 @@ int run_filter_command(const FilterCommandOptions& options) {
   timings.whole_image_reason = "--seq is the whole-image reference";
   if (choice.kind != BackendKind::sequential) {
     ImageProgress progress(options.quiet);
-    FileStreamOptions stream_options{options.max_pixels, save, {}, {}};
+    FileStreamOptions stream_options{pixel_limit(options, kDefaultStreamedMaxPixels), save, {}, {}};
     stream_options.stream.on_rows = progress.callback();
     const FileStreamResult streamed =
         stream_file(backend, options.input, options.output, spec, stream_options);
     progress.close();
     if (streamed.streamed) {
       if (options.verbose) print_stream(streamed, choice);
+      if (options.verbose) print_pixel_limit(options, kDefaultStreamedMaxPixels, "streamed");
       return kSuccess;
     }
     timings.whole_image_reason = streamed.whole_image_reason;
   }
   start = Clock::now();
   const cv::Mat image =
-      load_image(options.input, LoadOptions{options.max_pixels, backend.image_allocator()});
+      load_image(options.input,
+                 LoadOptions{pixel_limit(options, kDefaultMaxPixels), backend.image_allocator()});
   timings.load = Clock::now() - start;
   validate(spec, image.depth());
   check_output_can_hold(options.output, image);
@@ -167,6 +183,7 @@ int run_filter_command(const FilterCommandOptions& options) {
   save_image(timings.result.image, options.output, save);
   timings.save = Clock::now() - start;
   if (options.verbose) print_phases(timings, choice, image);
+  if (options.verbose) print_pixel_limit(options, kDefaultMaxPixels, "whole-image");
   return kSuccess;
 }
 

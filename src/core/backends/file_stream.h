@@ -12,8 +12,12 @@
 
 namespace pblur {
 
+// A streamed run holds a window of rows whatever the image's height, so its guard against
+// decompression bombs can be wider than the whole-image path's (kDefaultMaxPixels).
+inline constexpr std::uint64_t kDefaultStreamedMaxPixels = std::uint64_t{1} << 32;  // 4.3 GP
+
 struct FileStreamOptions {
-  std::uint64_t max_pixels = kDefaultMaxPixels;
+  std::uint64_t max_pixels = kDefaultStreamedMaxPixels;
   SaveOptions save;
   OutputRules rules;
   StreamOptions stream;
