@@ -76,6 +76,31 @@ std::string png_header(std::uint32_t width, std::uint32_t height) {
   return bytes;
 }
 
+std::string png_with_one_row(std::uint32_t width, std::uint32_t height) {
+  std::string header = "IHDR";
+  put_be(header, width, 4);
+  put_be(header, height, 4);
+  header += std::string("\x08\x00\x00\x00\x00", 5);
+  const std::string row = std::string(1, '\0') + std::string(width, '\x80');
+  std::string data = "IDAT\x78\x01\x01";
+  put_le(data, row.size(), 2);
+  put_le(data, ~row.size(), 2);
+  data += row;
+  std::uint32_t a = 1, b = 0;  // Adler-32
+  for (const char c : row) {
+    a = (a + std::uint8_t(c)) % 65521;
+    b = (b + a) % 65521;
+  }
+  put_be(data, (b << 16) | a, 4);
+  std::string png = "\x89PNG\r\n\x1a\n";
+  for (const std::string& chunk : {header, data}) {
+    put_be(png, chunk.size() - 4, 4);
+    png += chunk;
+    put_be(png, crc32(chunk), 4);
+  }
+  return png;
+}
+
 std::string pam_header(std::uint32_t width, std::uint32_t height, std::uint32_t depth) {
   return "P7\nWIDTH " + std::to_string(width) + "\nHEIGHT " + std::to_string(height) + "\nDEPTH " +
          std::to_string(depth) + "\nMAXVAL 65535\nTUPLTYPE RGB_ALPHA\nENDHDR\n" + zeros(64);

@@ -10,6 +10,10 @@ namespace pblur::testing {
 // after it.
 std::string png_header(std::uint32_t width, std::uint32_t height);
 
+// A gray 8-bit PNG claiming width x height (width at most 65534) whose data holds only its first
+// row, in a deflate stored block: a decoder reads its header and that row, then finds it cut short.
+std::string png_with_one_row(std::uint32_t width, std::uint32_t height);
+
 // Headers claiming width x height and then a few zero bytes where the pixels should be.
 std::string pam_header(std::uint32_t width, std::uint32_t height, std::uint32_t depth = 4);
 std::string pfm_header(std::uint32_t width, std::uint32_t height);

@@ -9,57 +9,12 @@
 #include <string>
 
 #include "cli_runner.h"
+#include "crafted_files.h"
 
 namespace pblur {
 namespace {
 
 namespace fs = std::filesystem;
-
-void put_be(std::string& bytes, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) bytes += char((value >> shift) & 0xff);
-}
-
-std::uint32_t crc32(const std::string& bytes) {
-  std::uint32_t crc = 0xffffffffu;
-  for (const char c : bytes) {
-    crc ^= std::uint8_t(c);
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
-
-void put_chunk(std::string& png, const std::string& type_and_data) {
-  put_be(png, std::uint32_t(type_and_data.size() - 4));
-  png += type_and_data;
-  put_be(png, crc32(type_and_data));
-}
-
-// A gray PNG whose header says width x height and whose data holds only its first row (a
-// deflate stored block): it streams until the data ends.
-std::string png_with_one_row(std::uint32_t width, std::uint32_t height) {
-  std::string header = "IHDR";
-  put_be(header, width);
-  put_be(header, height);
-  header += std::string("\x08\x00\x00\x00\x00", 5);
-  const std::string row = std::string(1, '\0') + std::string(width, '\x80');
-  std::string data = "IDAT\x78\x01\x01";
-  const auto length = std::uint16_t(row.size());
-  data += char(length & 0xff);
-  data += char(length >> 8);
-  data += char(~length & 0xff);
-  data += char((~length >> 8) & 0xff);
-  data += row;
-  std::uint32_t a = 1, b = 0;
-  for (const char c : row) {
-    a = (a + std::uint8_t(c)) % 65521;
-    b = (b + a) % 65521;
-  }
-  put_be(data, (b << 16) | a);
-  std::string png = "\x89PNG\r\n\x1a\n";
-  put_chunk(png, header);
-  put_chunk(png, data);
-  return png;
-}
 
 class MaxPixels : public ::testing::Test {
  protected:
@@ -69,8 +24,8 @@ class MaxPixels : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    std::ofstream(dir_ / "300mp.png", std::ios::binary) << png_with_one_row(20000, 15000);
-    std::ofstream(dir_ / "4.9gp.png", std::ios::binary) << png_with_one_row(70000, 70000);
+    std::ofstream(dir_ / "300mp.png", std::ios::binary) << testing::png_with_one_row(20000, 15000);
+    std::ofstream(dir_ / "4.8gp.png", std::ios::binary) << testing::png_with_one_row(65000, 75000);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -97,10 +52,10 @@ TEST_F(MaxPixels, AStreamedRunTakesMoreThanAWholeImageRunByDefault) {
 }
 
 TEST_F(MaxPixels, AStreamedRunRefusesMoreThanItsDefaultOrTheOptionFromTheHeader) {
-  testing::CommandResult run = pblur("4.9gp.png", {"--threads", "1"});
+  testing::CommandResult run = pblur("4.8gp.png", {"--threads", "1"});
   EXPECT_EQ(run.exit_code, 3);
-  EXPECT_EQ(run.err, "pblur: error: cannot read '" + (dir_ / "4.9gp.png").string() +
-                         "': the image is 70000x70000 = 4900000000 pixels, more than --max-pixels "
+  EXPECT_EQ(run.err, "pblur: error: cannot read '" + (dir_ / "4.8gp.png").string() +
+                         "': the image is 65000x75000 = 4875000000 pixels, more than --max-pixels "
                          "4294967296\n");
   run = pblur("300mp.png", {"--procs", "1", "--max-pixels", "1000000"});
   EXPECT_EQ(run.exit_code, 3);
