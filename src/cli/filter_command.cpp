@@ -8,6 +8,7 @@
 #include "cli/cli_support.h"
 #include "core/backends/file_stream.h"
 #include "core/backends/filter_backend.h"
+#include "core/base/errors.h"
 #include "core/image/image_io.h"
 #include "core/ipc/process_runtime.h"
 #include "core/os/atomic_output.h"
@@ -26,13 +27,13 @@ struct Timings {
   FilterResult result;
 };
 
+// The channels as users name them: OpenCV's BGR rows are RGB images.
+constexpr const char* kChannels[] = {"", "gray", "", "RGB", "RGBA"};
+
 std::string describe_image(const cv::Mat& image) {
-  static const char* const kChannels[] = {"", "gray", "", "BGR", "BGRA"};
   return std::to_string(image.cols) + "x" + std::to_string(image.rows) + " " +
          kChannels[image.channels()] + (image.depth() == CV_16U ? " 16-bit" : " 8-bit");
 }
-
-std::string describe_backend(const BackendChoice& choice);
 
 void print_phases(const Timings& timings, const BackendChoice& choice, const cv::Mat& image) {
   const PhaseTimes& t = timings.result.times;
@@ -60,18 +61,9 @@ void print_phases(const Timings& timings, const BackendChoice& choice, const cv:
   }
 }
 
-std::string describe_backend(const BackendChoice& choice) {
-  std::string backend(backend_name(choice.kind));
-  if (choice.kind != BackendKind::sequential) backend += " " + std::to_string(choice.workers);
-  if (choice.kind == BackendKind::processes)
-    backend += ", " + std::string(transport_name(choice.transport));
-  return backend;
-}
-
 void print_stream(const FileStreamResult& streamed, const BackendChoice& choice) {
   const RowLayout& layout = streamed.layout;
   const StreamStats& stats = streamed.stats;
-  static const char* const kChannels[] = {"", "gray", "", "BGR", "BGRA"};
   messages() << "pblur: " << layout.width << "x" << layout.height << " "
              << kChannels[layout.channels] << " " << layout.bits << "-bit, "
              << describe_backend(choice) << ", streamed: " << stats.strips << " strips, "
@@ -93,21 +85,40 @@ void print_stream(const FileStreamResult& streamed, const BackendChoice& choice)
   }
 }
 
+// Input problems come before output problems: a folder, a missing file.
+void check_input(const std::string& input) {
+  std::error_code error;
+  const fs::file_status status = fs::status(input, error);
+  if (fs::is_directory(status)) {
+    throw InputError("cannot read '" + input + "': it is a folder (pblur batch " + input +
+                     " OUTPUT_DIR filters every image in it)");
+  }
+  if (status.type() == fs::file_type::not_found)
+    throw InputError("cannot read '" + input + "': no such file");
+}
+
+// vips's "out.jpg[Q=90]" is not pblur's syntax: refused rather than written under that name.
+void check_output_name(const std::string& output) {
+  const std::size_t open = output.rfind('[');
+  if (open == std::string::npos || output.empty() || output.back() != ']') return;
+  throw UsageError("cannot write '" + output + "': pblur reads no [OPTIONS] after a file name (" +
+                   output.substr(open) + "); use --quality and the other options instead");
+}
+
 }  // namespace
 
 void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
   app.add_option("INPUT", options.input, "image to read")->required();
-  app.add_option("OUTPUT", options.output, "image to write; its extension picks the format")
+  app.add_option("OUTPUT,-o,--output", options.output,
+                 "image to write; its extension picks the format")
       ->required();
   add_filter_flags(app, options.filter);
   add_backend_flags(app, options.backend);
-  app.add_option("--quality", options.quality, "JPEG and WebP quality")->check(CLI::Range(1, 100));
-  options.max_pixels = kDefaultMaxPixels;
-  app.add_option("--max-pixels", options.max_pixels, "refuse inputs with more pixels than this")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
-      ->capture_default_str();
+  add_image_flags(app, options.image);
   auto* quiet = app.add_flag("-q,--quiet", options.quiet, "print nothing but errors");
-  app.add_flag("-v,--verbose", options.verbose, "print the time of each phase")->excludes(quiet);
+  app.add_flag("-v,--verbose", options.verbose,
+               "print the settings used and the time of each phase")
+      ->excludes(quiet);
 }
 
 void require_files_without_subcommand(CLI::App& app) {
@@ -116,7 +127,7 @@ void require_files_without_subcommand(CLI::App& app) {
   app.final_callback([&app, files] {
     if (!app.get_subcommands().empty()) return;
     for (const CLI::Option* file : files) {
-      if (file->count() == 0) throw CLI::RequiredError(file->get_name());
+      if (file->count() == 0) throw CLI::RequiredError(file->get_name(true));
     }
   });
 }
@@ -124,6 +135,11 @@ void require_files_without_subcommand(CLI::App& app) {
 int run_filter_command(const FilterCommandOptions& options) {
   const FilterChain spec = to_filter_chain(options.filter);
   const BackendChoice choice = to_backend_choice(options.backend);
+  check_quality_is_used(options.image, options.output);
+  check_output_name(options.output);
+  check_input(options.input);
+  if (options.verbose)
+    messages() << "pblur: " << describe_settings(spec, choice, options.image) << "\n";
   check_output_path(options.output);
   check_replaceable(options.output, {});  // INPUT may be OUTPUT: read whole, then replaced
   remove_abandoned_temporaries(fs::path(options.output).parent_path().empty()
@@ -136,13 +152,13 @@ int run_filter_command(const FilterCommandOptions& options) {
   const auto runtime_start_up = Clock::now() - start;
 
   SaveOptions save;
-  if (options.quality > 0) save.quality = options.quality;
+  if (options.image.quality > 0) save.quality = options.image.quality;
   Timings timings;
   timings.whole_image_reason = "--seq is the whole-image reference";
   if (choice.kind != BackendKind::sequential) {
     const FileStreamResult streamed =
         stream_file(backend, options.input, options.output, spec,
-                    FileStreamOptions{options.max_pixels, save, {}, {}});
+                    FileStreamOptions{options.image.max_pixels, save, {}, {}});
     if (streamed.streamed) {
       if (options.verbose) print_stream(streamed, choice);
       return kSuccess;
@@ -151,7 +167,7 @@ int run_filter_command(const FilterCommandOptions& options) {
   }
   start = Clock::now();
   const cv::Mat image =
-      load_image(options.input, LoadOptions{options.max_pixels, backend.image_allocator()});
+      load_image(options.input, LoadOptions{options.image.max_pixels, backend.image_allocator()});
   timings.load = Clock::now() - start;
   validate(spec, image.depth());
   check_output_can_hold(options.output, image);
