@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "cli/cli_support.h"
+#include "cli/standard_streams.h"
 #include "core/backends/file_stream.h"
 #include "core/backends/filter_backend.h"
 #include "core/base/errors.h"
@@ -132,14 +133,42 @@ void require_files_without_subcommand(CLI::App& app) {
   });
 }
 
-int run_filter_command(const FilterCommandOptions& options) {
-  const FilterChain spec = to_filter_chain(options.filter);
-  const BackendChoice choice = to_backend_choice(options.backend);
+namespace {
+
+SaveOptions save_options(const FilterCommandOptions& options) {
+  SaveOptions save;
+  if (options.image.quality > 0) save.quality = options.image.quality;
+  return save;
+}
+
+// OUTPUT "-" or "FMT:-": the whole image filtered, encoded in memory and written to stdout, in
+// the format named, else the input's.
+int filter_to_standard_output(const FilterCommandOptions& options, const FilterChain& spec,
+                              const BackendChoice& choice, const std::string& input,
+                              const std::string& format) {
+  std::unique_ptr<ProcessRuntime> runtime;
+  if (choice.kind == BackendKind::processes) runtime = std::make_unique<ProcessRuntime>();
+  FilterBackend backend(choice, runtime.get());
+  const cv::Mat image =
+      load_image(input, LoadOptions{options.image.max_pixels, backend.image_allocator()});
+  const std::string extension = format.empty() ? extension_of_contents(input) : "." + format;
+  if (extension.empty() || !writes_format(extension)) {
+    throw OutputError("cannot write standard output: " +
+                      (extension.empty() ? std::string("name its format, as in png:-")
+                                         : "unknown output format '" + extension + "'"));
+  }
+  check_quality_is_used(options.image, extension);
+  validate(spec, image.depth());
+  const fs::path encoded_as = "standard-output" + extension;
+  check_output_can_hold(encoded_as, image);
+  const FilterResult result = backend.filter(image, spec);
+  write_standard_output(encode_image(result.image, encoded_as, save_options(options)));
+  return kSuccess;
+}
+
+int filter_to_file(const FilterCommandOptions& options, const FilterChain& spec,
+                   const BackendChoice& choice, const std::string& input) {
   check_quality_is_used(options.image, options.output);
-  check_output_name(options.output);
-  check_input(options.input);
-  if (options.verbose)
-    messages() << "pblur: " << describe_settings(spec, choice, options.image) << "\n";
   check_output_path(options.output);
   check_replaceable(options.output, {});  // INPUT may be OUTPUT: read whole, then replaced
   remove_abandoned_temporaries(fs::path(options.output).parent_path().empty()
@@ -151,13 +180,12 @@ int run_filter_command(const FilterCommandOptions& options) {
   FilterBackend backend(choice, runtime.get());
   const auto runtime_start_up = Clock::now() - start;
 
-  SaveOptions save;
-  if (options.image.quality > 0) save.quality = options.image.quality;
+  const SaveOptions save = save_options(options);
   Timings timings;
   timings.whole_image_reason = "--seq is the whole-image reference";
   if (choice.kind != BackendKind::sequential) {
     const FileStreamResult streamed =
-        stream_file(backend, options.input, options.output, spec,
+        stream_file(backend, input, options.output, spec,
                     FileStreamOptions{options.image.max_pixels, save, {}, {}});
     if (streamed.streamed) {
       if (options.verbose) print_stream(streamed, choice);
@@ -167,7 +195,7 @@ int run_filter_command(const FilterCommandOptions& options) {
   }
   start = Clock::now();
   const cv::Mat image =
-      load_image(options.input, LoadOptions{options.image.max_pixels, backend.image_allocator()});
+      load_image(input, LoadOptions{options.image.max_pixels, backend.image_allocator()});
   timings.load = Clock::now() - start;
   validate(spec, image.depth());
   check_output_can_hold(options.output, image);
@@ -180,6 +208,42 @@ int run_filter_command(const FilterCommandOptions& options) {
   timings.save = Clock::now() - start;
   if (options.verbose) print_phases(timings, choice, image);
   return kSuccess;
+}
+
+// A message about the memory file that holds standard input, saying "standard input".
+std::string named_standard_input(std::string message, const std::string& path) {
+  const std::string quoted = "'" + path + "'";
+  for (std::size_t at = message.find(quoted); at != std::string::npos; at = message.find(quoted))
+    message.replace(at, quoted.size(), "standard input");
+  return message;
+}
+
+}  // namespace
+
+int run_filter_command(const FilterCommandOptions& options) {
+  const FilterChain spec = to_filter_chain(options.filter);
+  const BackendChoice choice = to_backend_choice(options.backend);
+  check_output_name(options.output);
+  const std::optional<std::string> output_format = standard_stream_format(options.output);
+  if (output_format && !output_format->empty())
+    check_quality_is_used(options.image, *output_format);
+  std::optional<StandardInputFile> standard_input;
+  if (standard_stream_format(options.input)) {
+    standard_input.emplace();
+  } else {
+    check_input(options.input);
+  }
+  const std::string input = standard_input ? standard_input->path() : options.input;
+  if (options.verbose)
+    messages() << "pblur: " << describe_settings(spec, choice, options.image) << "\n";
+  try {
+    if (output_format)
+      return filter_to_standard_output(options, spec, choice, input, *output_format);
+    return filter_to_file(options, spec, choice, input);
+  } catch (const InputError& error) {
+    if (!standard_input) throw;
+    throw InputError(named_standard_input(error.what(), standard_input->path()));
+  }
 }
 
 }  // namespace pblur::cli

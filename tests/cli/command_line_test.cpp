@@ -1,5 +1,8 @@
 // How pblur reads its command line: where options go, aliases, suggestions, help, and the options
 // a run has no use for.
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -215,6 +218,36 @@ TEST(CommandLine, MessagesNameChannelsAsUsersDo) {
                      "': the .jpg format cannot store an 8-bit RGBA image as it is (try .png or "
                      ".tif)",
                  folder);
+}
+
+// `command` run by the shell with pblur as $PBLUR; its exit code.
+int shell(const std::string& command) {
+  const int status = std::system(("PBLUR='" PBLUR_BINARY "'; " + command).c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(CommandLine, StandardInputToStandardOutputIsByteIdenticalToFileToFile) {
+  testing::TemporaryFolder folder;
+  const std::string in = small_rgb(), dir = folder.path().string();
+  ASSERT_EQ(testing::run_pblur({in, dir + "/file.png", "-j", "2"}).exit_code, 0);
+  ASSERT_EQ(testing::run_pblur({in, dir + "/file.jpg", "--quality", "80"}).exit_code, 0);
+  EXPECT_EQ(shell("$PBLUR - - -j 2 < " + in + " > " + dir + "/pipe.png"), 0);
+  EXPECT_EQ(shell("$PBLUR - jpg:- --quality 80 < " + in + " > " + dir + "/pipe.jpg"), 0);
+  EXPECT_EQ(shell("$PBLUR png:- " + dir + "/from-stdin.png < " + in), 0);
+  EXPECT_EQ(shell("$PBLUR " + in + " - --seq > " + dir + "/to-stdout.png"), 0);
+  const std::string expected = test::read_text(folder / "file.png");
+  EXPECT_EQ(test::read_text(folder / "pipe.png"), expected);
+  EXPECT_EQ(test::read_text(folder / "from-stdin.png"), expected);
+  EXPECT_EQ(test::read_text(folder / "to-stdout.png"), expected);
+  EXPECT_EQ(test::read_text(folder / "pipe.jpg"), test::read_text(folder / "file.jpg"));
+
+  EXPECT_EQ(shell("echo junk | $PBLUR - - 2> " + dir + "/err"), 3);
+  EXPECT_EQ(test::read_text(folder / "err"),
+            "pblur: error: cannot read standard input: not an image pblur can read\n");
+  EXPECT_EQ(shell("$PBLUR " + in + " png:- --quality 5 2> " + dir + "/err"), 2);
+  EXPECT_EQ(test::read_text(folder / "err"),
+            "pblur: error: --quality is not used by .png outputs: only JPEG and WebP have a "
+            "quality\n");
 }
 
 TEST(BatchCommandLine, DryRunSaysWhatWouldBeDoneAndWhyAndWritesNothing) {
