@@ -10,8 +10,8 @@
 namespace pblur::cli {
 namespace {
 
-bool is_command(const std::string& word, const std::vector<std::string>& commands) {
-  return std::find(commands.begin(), commands.end(), word) != commands.end();
+bool contains(const std::vector<std::string>& names, const std::string& word) {
+  return std::find(names.begin(), names.end(), word) != names.end();
 }
 
 std::string closest(const std::string& given, const std::vector<std::string>& names) {
@@ -49,7 +49,7 @@ std::string unknown_option(const CLI::App& command, const std::vector<std::strin
   for (const std::string& extra : extras) {
     if (!extra.starts_with("--")) continue;
     const std::string name = extra.substr(0, extra.find('='));
-    if (!is_command(name, names)) return name;
+    if (!contains(names, name)) return name;
   }
   return "";
 }
@@ -61,7 +61,7 @@ std::vector<std::string> command_words(int argc, const char* const* argv,
   std::vector<std::string> words(argv + std::min(argc, 1), argv + argc);
   if (words.empty() || words.front() != "help" || words.size() > 2) return words;
   if (words.size() == 1) return {"--help"};
-  if (!is_command(words[1], commands)) {
+  if (!contains(commands, words[1])) {
     throw UsageError("help: unknown command '" + words[1] + "'" +
                      suggestion(closest(words[1], commands)) + "; the commands are batch, bench");
   }
@@ -70,8 +70,7 @@ std::vector<std::string> command_words(int argc, const char* const* argv,
 
 void check_command_name(const std::vector<std::string>& words,
                         const std::vector<std::string>& commands) {
-  if (words.empty() || words.front().starts_with("-") || is_command(words.front(), commands))
-    return;
+  if (words.empty() || words.front().starts_with("-") || contains(commands, words.front())) return;
   const std::string& word = words.front();
   std::error_code error;
   if (std::filesystem::symlink_status(word, error).type() != std::filesystem::file_type::not_found)
