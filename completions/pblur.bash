@@ -6,7 +6,7 @@ _pblur_filters="gaussian box median pil-blur pil-contour pil-detail pil-edge-enh
   unsharp bilateral kernel erode dilate open close gradient tophat blackhat sobel scharr
   laplacian min max"
 _pblur_filter_options="--filter --sigma --ksize --border"
-_pblur_run_options="--procs --threads --seq --strips --transport --quality --max-pixels
+_pblur_run_options="-j --procs --jobs -o --output --threads --seq --strips --transport --quality --max-pixels
   --strip-timeout -q --quiet -v --verbose"
 
 # Files (or folders with -d), named as typed.
@@ -33,8 +33,9 @@ _pblur() {
     --format) COMPREPLY=($(compgen -W "jpg png tif webp bmp ppm pgm jp2" -- "$cur")); return ;;
     --batch) _pblur_files -d; return ;;
     --plot | --json | --csv | --report) _pblur_files; return ;;
-    --sigma | --ksize | --procs | --threads | --strips | --quality | --max-pixels | \
-      --strip-timeout | --workers | --repeat | --warmup | --suffix | --shard)
+    -o | --output) _pblur_files; return ;;
+    --sigma | --ksize | -j | --procs | --jobs | --threads | --strips | --quality | --max-pixels | \
+      --strip-timeout | --workers | --repeat | --warmup | --suffix | --shard | --halt)
       return ;;
   esac
 
@@ -42,10 +43,11 @@ _pblur() {
     local options
     case $command in
       batch)
-        options="-h --help $_pblur_filter_options $_pblur_run_options -r --recursive
-          --format --suffix --overwrite --shard --split --report" ;;
+        options="-h --help --version $_pblur_filter_options $_pblur_run_options -r --recursive
+          --format --suffix --overwrite --shard --split --report -n --dry-run --fail-fast
+          --halt" ;;
       bench)
-        options="-h --help $_pblur_filter_options --batch -r --recursive --workers --repeat
+        options="-h --help --version $_pblur_filter_options --batch -r --recursive --workers --repeat
           --warmup --json --csv --plot -q --quiet" ;;
       *) options="-h --help --version $_pblur_filter_options $_pblur_run_options" ;;
     esac

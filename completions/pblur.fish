@@ -15,7 +15,7 @@ complete -c pblur -n $no_command -f -a bench -d "Measure processes against threa
 complete -c pblur -n $no_command -F
 
 complete -c pblur -s h -l help -d "Print the help and exit"
-complete -c pblur -n $no_command -l version -d "Print the version and exit"
+complete -c pblur -l version -d "Print the version and exit"
 
 # Filters: every command.
 complete -c pblur -l filter -x -a "$pblur_filters" -d "Filter NAME[:KEY=VALUE,...], repeatable"
@@ -24,7 +24,9 @@ complete -c pblur -l ksize -x -d "Kernel side"
 complete -c pblur -l border -x -a "reflect101 replicate reflect constant" -d "Edge handling"
 
 # Running: pblur and pblur batch.
-complete -c pblur -n $not_bench -l procs -x -d "N forked worker processes"
+complete -c pblur -n $not_bench -s j -l procs -x -d "N forked worker processes"
+complete -c pblur -n $not_bench -l jobs -x -d "N forked worker processes (--procs)"
+complete -c pblur -n $not_bench -s o -l output -r -F -d "The output"
 complete -c pblur -n $not_bench -l threads -x -d "N oneTBB threads"
 complete -c pblur -n $not_bench -l seq -d "One thread, one call: the reference"
 complete -c pblur -n $not_bench -l strips -x -d "Horizontal strips"
@@ -32,7 +34,7 @@ complete -c pblur -n $not_bench -l transport -x -a "shared copy" -d "How pixels 
 complete -c pblur -n $not_bench -l strip-timeout -x -d "Seconds a worker may spend on a strip"
 complete -c pblur -n $not_bench -l quality -x -d "JPEG and WebP quality, 1-100"
 complete -c pblur -n $not_bench -l max-pixels -x -d "Refuse inputs with more pixels"
-complete -c pblur -n $not_bench -s v -l verbose -d "Print the time of each phase"
+complete -c pblur -n $not_bench -s v -l verbose -d "Print the settings and the time of each phase"
 complete -c pblur -s q -l quiet -d "Print nothing but errors"
 
 # pblur batch
@@ -43,6 +45,9 @@ complete -c pblur -n $batch -l overwrite -d "Redo images whose output is newer"
 complete -c pblur -n $batch -l shard -x -d "K/N: filter only share K of N"
 complete -c pblur -n $batch -l split -x -a "auto images strips" -d "How work is split"
 complete -c pblur -n $batch -l report -r -F -d "Per-file results as JSON"
+complete -c pblur -n $batch -s n -l dry-run -d "List what would be done, and why; write nothing"
+complete -c pblur -n $batch -l fail-fast -d "Stop at the first image that fails"
+complete -c pblur -n $batch -l halt -x -a "never now,fail=1" -d "now,fail=N: stop once N images failed"
 complete -c pblur -n $batch -x -a "(__fish_complete_directories)"
 
 # pblur bench

@@ -175,7 +175,7 @@ TEST(BatchFaults, WorkerThatDiesOnOneImageFailsThatImageOnly) {
   EXPECT_TRUE(contains(run.err, "8 processed, 0 skipped, 1 failed")) << run.err;
   // "died of signal 11 (SIGSEGV)"; under AddressSanitizer, which catches the signal itself,
   // "died of exit status 1"
-  EXPECT_TRUE(contains(run.err, "pblur: failed: cannot filter 'in/big.png': its worker died of "))
+  EXPECT_TRUE(contains(run.err, "pblur: error: cannot filter 'in/big.png': its worker died of "))
       << run.err;
   EXPECT_TRUE(contains(run.err, "(3 workers lost on it)")) << run.err;
   std::set<std::string> expected = files_below(dir / "in");

@@ -120,7 +120,7 @@ TEST_P(GroupSignal, BatchStopsWithItsSummaryAndReport) {
   EXPECT_EQ(testing::stray_children(), std::vector<pid_t>{}) << "processes left behind";
   EXPECT_EQ(testing::count_dev_shm_entries(), dev_shm_before);
   const std::string err = read_bytes(folder / ".stderr");
-  EXPECT_THAT(err, ::testing::HasSubstr(std::string("pblur: interrupted by SIG") +
+  EXPECT_THAT(err, ::testing::HasSubstr(std::string("pblur: error: interrupted by SIG") +
                                         sigabbrev_np(signal) + ": "))
       << err;
   EXPECT_THAT(

@@ -276,11 +276,11 @@ TEST(FileSafety, BadPathsFailAloneAndTheRestIsDone) {
   chmod((dir / "in/locked").c_str(), 0755);
   EXPECT_EQ(run.exit_code, kSomeFailed) << run.err;
   EXPECT_TRUE(contains(run.err,
-                       "pblur: failed: cannot read the folder 'in/locked': Permission "
+                       "pblur: error: cannot read the folder 'in/locked': Permission "
                        "denied\n"))
       << run.err;
   EXPECT_TRUE(contains(run.err,
-                       "pblur: failed: cannot write 'out/blocked/c.png': cannot create "
+                       "pblur: error: cannot write 'out/blocked/c.png': cannot create "
                        "the folder 'out/blocked': 'out/blocked' is a file, not a "
                        "folder\n"))
       << run.err;

@@ -129,7 +129,7 @@ TEST(HostileHeaders, PamIsAt175BytesOrFewer) {
 
 TEST(HostileHeaders, ThousandsOfChannelsWithinThePixelBudget) {
   const testing::TemporaryFolder folder;
-  const std::string reason = "pblur filters gray, BGR and BGRA images; this one has ";
+  const std::string reason = "pblur filters gray, RGB and RGBA images; this one has ";
   expect_refused(crafted(folder, "deep.pam", testing::pam_header(4096, 4096, 4096)),
                  reason + "4096 channels");
   expect_refused(crafted(folder, "deep.jp2", testing::jpeg2000_header(4096, 4096, 16384)),

@@ -17,6 +17,7 @@
 #include "core/batch/batch_plan.h"
 #include "core/batch/batch_runner.h"
 #include "core/batch/output_record.h"
+#include "core/image/image_io.h"
 #include "core/ipc/process_runtime.h"
 #include "core/os/atomic_output.h"
 
@@ -27,11 +28,30 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kFooter =
+    "Examples:\n"
+    "  pblur batch photos/ small/ --sigma 3 -j 4\n"
+    "  pblur batch photos/ small/ --format webp --quality 80 --dry-run\n"
+    "  pblur batch -r photos/ small/ --fail-fast --report report.json\n"
+    "\n"
     "Exit codes: 0 every image done (or skipped), 5 some images failed (each is listed with its "
     "reason), 2 bad options (including two inputs with one output name), 3 INPUT_DIR unreadable, "
     "4 OUTPUT_DIR or the report unwritable, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP "
     "(finished outputs are kept; run the same command again to finish). A second Ctrl-C ends "
     "pblur at once.";
+
+// The failures after which --halt stops the batch: 0 for never.
+std::optional<std::size_t> halt_after_failures(const std::string& halt) {
+  if (halt == "never") return 0;
+  constexpr std::string_view kPrefix = "now,fail=";
+  if (!halt.starts_with(kPrefix)) return std::nullopt;
+  std::size_t count = 0;
+  const std::string digits = halt.substr(kPrefix.size());
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+      digits.size() > 9)
+    return std::nullopt;
+  count = std::stoul(digits);
+  return count >= 1 ? std::optional(count) : std::nullopt;
+}
 
 void add_selection_flags(CLI::App& batch, BatchCommandOptions& options) {
   batch.add_flag("-r,--recursive", options.recursive,
@@ -67,12 +87,20 @@ void add_run_flags(CLI::App& batch, BatchCommandOptions& options) {
         "kill a worker that spends longer than SECONDS on one image (or one strip with --split "
         "strips) and retry it; an image that fails 3 times is reported failed");
   }
-  batch.add_option("--quality", options.quality, "JPEG and WebP quality")
-      ->check(CLI::Range(1, 100));
-  options.max_pixels = kDefaultMaxPixels;
-  batch.add_option("--max-pixels", options.max_pixels, "refuse inputs with more pixels than this")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
-      ->capture_default_str();
+  add_image_flags(batch, options.image);
+  batch.add_flag("-n,--dry-run", options.dry_run,
+                 "list what would be filtered and skipped, and why; write nothing");
+  auto* fail_fast = batch.add_flag("--fail-fast", options.fail_fast,
+                                   "stop at the first image that fails (--halt now,fail=1)");
+  batch
+      .add_option("--halt", options.halt,
+                  "GNU parallel's: now,fail=N stops once N images have failed; never (the "
+                  "default) filters every image whatever fails")
+      ->check([](const std::string& text) {
+        return halt_after_failures(text) ? std::string()
+                                         : "expected never or now,fail=N with N >= 1";
+      })
+      ->excludes(fail_fast);
   batch.add_option("--report", options.report,
                    "write every file's result (status, reason, bytes, time per phase) to this "
                    "JSON file; - or /dev/stdout: to standard output");
@@ -98,7 +126,7 @@ void check_report_path(const std::string& report) {
 
 SaveOptions save_options(const BatchCommandOptions& options) {
   SaveOptions save;
-  if (options.quality > 0) save.quality = options.quality;
+  if (options.image.quality > 0) save.quality = options.image.quality;
   return save;
 }
 
@@ -122,7 +150,7 @@ BatchRunOptions run_options(const BatchCommandOptions& options, const FilterChai
                             const BackendChoice& choice, SplitMode split, std::stop_token stop) {
   BatchRunOptions run;
   run.spec = spec;
-  run.load.max_pixels = options.max_pixels;
+  run.load.max_pixels = options.image.max_pixels > 0 ? options.image.max_pixels : kDefaultMaxPixels;
   run.save = save_options(options);
   run.backend = choice;
   run.split = split;
@@ -205,16 +233,21 @@ std::uint64_t total_input_bytes(const BatchPlan& plan) {
 }
 
 // The paths that failed before any work: each is an error line now, and in the summary.
-void print_plan_failures(const BatchPlan& plan, bool quiet) {
+void print_plan_failures(const BatchPlan& plan) {
   for (const PlanFailure& failure : plan.failed) {
-    messages() << (quiet ? "pblur: error: " : "pblur: failed: ") << printable(failure.reason)
-               << "\n";
+    print_error(failure.reason);
   }
 }
 
+// --fail-fast is --halt now,fail=1.
+std::size_t failures_to_halt(const BatchCommandOptions& options) {
+  return options.fail_fast ? 1 : *halt_after_failures(options.halt);
+}
+
 void run_with_progress(const BatchCommandOptions& options, const BatchRunOptions& run,
-                       ProcessRuntime* runtime, BatchTally& tally) {
+                       ProcessRuntime* runtime, InterruptStop& stop, BatchTally& tally) {
   const BatchPlan& plan = *tally.plan;
+  const std::size_t halt_after = failures_to_halt(options);
   Progress progress(progress_style(options.quiet), plan.work.size(), total_input_bytes(plan));
   try {
     run_batch(plan.work, run, runtime, [&](const FileResult& result) {
@@ -223,11 +256,46 @@ void run_with_progress(const BatchCommandOptions& options, const BatchRunOptions
       const bool failed = result.status == FileStatus::failed;
       progress.file_done(item.relative, item.input_bytes, failed ? "" : describe_done(item, result),
                          failed ? result.reason : "");
+      if (halt_after > 0 && tally.count(FileStatus::failed) >= halt_after) {
+        tally.halt_failures = halt_after;
+        stop.request_stop();
+      }
     });
   } catch (const Interrupted&) {
     tally.signal = interrupt_signal();
   }
   progress.close();
+}
+
+std::string_view why_filtered(OutputState state) {
+  switch (state) {
+    case OutputState::missing:
+      return "no output yet";
+    case OutputState::up_to_date:
+      return "--overwrite";
+    case OutputState::other_options:
+      return "the output was made with other options";
+    case OutputState::input_changed:
+      return "the input changed since the output was made";
+    case OutputState::older_unrecorded:
+      return "the output is older than the input";
+  }
+  return "";
+}
+
+// --dry-run: every image of the plan, what would become of it and why; stdout, one per line.
+int print_dry_run(const BatchPlan& plan) {
+  for (const BatchItem& item : plan.work) {
+    std::cout << "filter " << printable(item.input.string()) << " -> "
+              << printable(item.output.string()) << " (" << why_filtered(item.output_state)
+              << ")\n";
+  }
+  for (const BatchItem& item : plan.skipped) {
+    std::cout << "skip " << printable(item.input.string())
+              << " (its output was made from it as it is, with these options)\n";
+  }
+  print_plan_failures(plan);
+  return plan.failed.empty() ? kSuccess : kSomeFailed;
 }
 
 }  // namespace
@@ -243,7 +311,7 @@ CLI::App* setup_batch_command(CLI::App& app, BatchCommandOptions& options) {
                    "folder of images (any extension OpenCV reads, in any letter case)")
       ->required();
   batch
-      ->add_option("OUTPUT_DIR", options.output_dir,
+      ->add_option("OUTPUT_DIR,-o,--output", options.output_dir,
                    "folder for the outputs, created if needed; not INPUT_DIR, and not inside it "
                    "with --recursive")
       ->required();
@@ -258,31 +326,36 @@ int run_batch_command(const BatchCommandOptions& options) {
   const auto start = Clock::now();
   const BackendChoice choice = to_backend_choice(options.backend);
   const FilterChain spec = to_filter_chain(options.filter);
+  if (!options.format.empty()) check_quality_is_used(options.image, options.format);
+  if (options.verbose)
+    messages() << "pblur: " << describe_settings(spec, choice, options.image) << "\n";
   check_report_path(options.report);
   // Nobody reading stderr (`2>&1 | head`) is no reason to stop: the batch goes on unheard.
   signal(SIGPIPE, SIG_IGN);
   std::unique_ptr<ProcessRuntime> runtime;
   if (choice.kind == BackendKind::processes) runtime = std::make_unique<ProcessRuntime>();
-  const InterruptStop interrupt;  // after the runtime: its watcher is a thread
+  InterruptStop interrupt;  // after the runtime: its watcher is a thread
 
   BatchPlan plan;
   try {
     plan = plan_batch(plan_options(options, spec, interrupt.token()));
   } catch (const Interrupted&) {
-    print_error("interrupted while looking for images; nothing was written");
+    print_error("interrupted by " + signal_name(interrupt_signal()) +
+                " while looking for images; nothing was written");
     return interrupted_exit_code();
   }
+  if (options.dry_run) return print_dry_run(plan);
   create_output_folders(options.output_dir, plan);
   const SplitDecision decision =
       choose_split(requested_split(options), plan.work, worker_count(choice));
   const SplitMode split = decision.mode;
   if (options.verbose) print_plan(options, plan, choice, decision);
-  print_plan_failures(plan, options.quiet);
+  print_plan_failures(plan);
 
   BatchTally tally{options.input_dir, options.output_dir, &plan, {}, split, choice, {}, 0};
   if (!plan.work.empty()) {
     run_with_progress(options, run_options(options, spec, choice, split, interrupt.token()),
-                      runtime.get(), tally);
+                      runtime.get(), interrupt, tally);
   }
   tally.elapsed = Clock::now() - start;
   if (!options.quiet && plan.work.empty() && plan.failed.empty())

@@ -22,8 +22,10 @@ struct BatchCommandOptions {
   std::string split = "auto";
   std::string shard;
   std::string report;
-  int quality = 0;
-  std::uint64_t max_pixels = 0;
+  ImageFlags image;
+  bool dry_run = false;
+  bool fail_fast = false;
+  std::string halt = "never";  // GNU parallel's: never, or now,fail=N
   bool quiet = false;
   bool verbose = false;
 };

@@ -74,11 +74,6 @@ void print_phase_totals(const BatchTally& tally) {
   messages() << "pblur: " << text << "\n";
 }
 
-std::string signal_name(int signal) {
-  const char* name = sigabbrev_np(signal);
-  return name ? std::string("SIG") + name : "signal " + std::to_string(signal);
-}
-
 nlohmann::ordered_json file_entry(const BatchItem& item, const FileResult* result) {
   nlohmann::ordered_json entry;
   entry["path"] = item.relative;
@@ -152,21 +147,23 @@ double BatchTally::images_per_second() const {
 }
 
 void print_summary(const BatchTally& tally, bool quiet, bool verbose) {
-  if (quiet && tally.signal == 0) return;
+  if (quiet && tally.signal == 0 && tally.halt_failures == 0) return;
   if (tally.signal != 0) {
-    messages() << "pblur: interrupted by " << signal_name(tally.signal) << ": "
+    messages() << "pblur: error: interrupted by " << signal_name(tally.signal) << ": "
                << counts_line(tally)
                << "\npblur: run the same command again to finish: finished outputs are skipped\n";
+  } else if (tally.halt_failures > 0) {
+    messages() << "pblur: error: stopped after " << tally.halt_failures
+               << " failed (--halt now,fail=" << tally.halt_failures << "): " << counts_line(tally)
+               << "\n";
   } else {
     messages() << "pblur: " << counts_line(tally) << "\n";
   }
   if (quiet) return;
   if (verbose) print_phase_totals(tally);
-  for (const PlanFailure& failure : tally.plan->failed)
-    messages() << "pblur: failed: " << printable(failure.reason) << "\n";
+  for (const PlanFailure& failure : tally.plan->failed) print_error(failure.reason);
   for (const FileResult& result : tally.results) {
-    if (result.status == FileStatus::failed)
-      messages() << "pblur: failed: " << printable(result.reason) << "\n";
+    if (result.status == FileStatus::failed) print_error(result.reason);
   }
 }
 

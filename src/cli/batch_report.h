@@ -21,7 +21,8 @@ struct BatchTally {
   SplitMode split = SplitMode::images;
   BackendChoice backend;
   std::chrono::nanoseconds elapsed{0};
-  int signal = 0;  // the signal that interrupted the batch, or 0
+  int signal = 0;                 // the signal that interrupted the batch, or 0
+  std::size_t halt_failures = 0;  // --halt now,fail=N: N, once N failures stopped the batch
 
   std::size_t count(FileStatus status) const;
   std::size_t not_started() const;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include <oneapi/tbb/version.h>
@@ -152,6 +153,11 @@ int interrupt_signal() {
 
 int interrupted_exit_code() {
   return kInterruptedBase + interrupt_signal();
+}
+
+std::string signal_name(int signal) {
+  const char* name = sigabbrev_np(signal);
+  return name ? std::string("SIG") + name : "signal " + std::to_string(signal);
 }
 
 std::string format_duration(std::chrono::nanoseconds duration) {

@@ -50,6 +50,9 @@ const std::atomic<bool>& stop_requested();
 int interrupt_signal();       // the signal that turned stop_requested() true; 0 if none
 int interrupted_exit_code();  // 128 + interrupt_signal()
 
+// "SIGINT"; "signal 99" for a number without a name.
+std::string signal_name(int signal);
+
 std::string format_duration(std::chrono::nanoseconds duration);
 
 }  // namespace pblur::cli

@@ -1,12 +1,15 @@
 #include "cli/common_options.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string>
 
 #include "cli/cli_support.h"
+#include "core/backends/file_stream.h"
 #include "core/base/errors.h"
 #include "core/filters/filter_syntax.h"
+#include "core/image/image_io.h"
 #include "core/os/machine_info.h"
 
 namespace pblur::cli {
@@ -114,7 +117,7 @@ void add_filter_flags(CLI::App& app, FilterFlags& flags) {
 
 void add_backend_flags(CLI::App& app, BackendFlags& flags) {
   auto* procs =
-      app.add_option("--procs", flags.procs,
+      app.add_option("-j,--procs,--jobs", flags.procs,
                      "N forked worker processes (the default backend; default N: usable CPUs)")
           ->check(CLI::Range(1, kMaxWorkers));
   auto* threads =
@@ -125,14 +128,90 @@ void add_backend_flags(CLI::App& app, BackendFlags& flags) {
   threads->excludes(sequential);
   app.add_option("--strips", flags.strips, "horizontal strips (default: one per worker)")
       ->check(CLI::Range(1, 1 << 30));
-  app.add_option("--transport", flags.transport,
-                 "shared: pixels stay in shared memory; copy: pixels travel through the queue")
-      ->check(CLI::IsMember({"shared", "copy"}))
-      ->capture_default_str();
-  app.add_option("--strip-timeout", flags.strip_timeout,
-                 "kill a worker that spends longer than SECONDS on one strip, and redo the strip")
-      ->check(finite_number())
-      ->check(CLI::Range(0.001, 86400.0));
+  flags.transport_option =
+      app.add_option("--transport", flags.transport,
+                     "shared: pixels stay in shared memory; copy: pixels travel through the queue")
+          ->check(CLI::IsMember({"shared", "copy"}))
+          ->capture_default_str();
+  flags.strip_timeout_option =
+      app.add_option("--strip-timeout", flags.strip_timeout,
+                     "kill a worker that spends longer than SECONDS on one strip, and redo the "
+                     "strip")
+          ->check(finite_number())
+          ->check(CLI::Range(0.001, 86400.0));
+}
+
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  static constexpr std::pair<char, double> kSuffixes[] = {
+      {'k', 1e3}, {'K', 1e3}, {'M', 1e6}, {'G', 1e9}, {'T', 1e12}};
+  double scale = 1;
+  for (const auto& [suffix, value] : kSuffixes) {
+    if (!text.empty() && text.back() == suffix) {
+      scale = value;
+      text.remove_suffix(1);
+    }
+  }
+  double number = 0;
+  if (!CLI::detail::lexical_cast(std::string(text), number) || !std::isfinite(number))
+    return std::nullopt;
+  number *= scale;
+  if (number < 0 || number > 1e18 || number != std::floor(number)) return std::nullopt;
+  return std::uint64_t(number);
+}
+
+void add_image_flags(CLI::App& app, ImageFlags& flags) {
+  app.add_option("--quality", flags.quality, "JPEG and WebP quality, 1 to 100 (default 95)")
+      ->check(CLI::Range(1, 100));
+  app.add_option("--max-pixels", flags.max_pixels,
+                 "refuse inputs with more pixels than N (default " +
+                     std::to_string(kDefaultStreamedMaxPixels) + " streamed, " +
+                     std::to_string(kDefaultMaxPixels) + " whole; 1e6, 24M and 2G are understood)")
+      ->transform(CLI::Validator(
+          [](std::string& text) {
+            const auto count = parse_count(text);
+            if (!count || *count < 1 || *count > (std::uint64_t{1} << 40))
+              return "expected a whole number of pixels from 1 to 1T, such as 50000000, 5e7 or "
+                     "50M; got " +
+                     text;
+            text = std::to_string(*count);
+            return std::string();
+          },
+          "N"));
+}
+
+std::string describe_backend(const BackendChoice& choice) {
+  std::string backend(backend_name(choice.kind));
+  if (choice.kind != BackendKind::sequential) backend += " " + std::to_string(choice.workers);
+  if (choice.kind == BackendKind::processes)
+    backend += ", " + std::string(transport_name(choice.transport));
+  return backend;
+}
+
+std::string describe_settings(const FilterChain& chain, const BackendChoice& choice,
+                              const ImageFlags& image) {
+  const std::string strips = choice.kind == BackendKind::sequential ? "none (whole image)"
+                             : choice.strips > 0                    ? std::to_string(choice.strips)
+                                                                    : "one per worker";
+  const std::string timeout =
+      choice.strip_timeout ? std::to_string(choice.strip_timeout->count()) + " ms" : "none";
+  const std::string quality =
+      image.quality > 0 ? std::to_string(image.quality) : "the format's default";
+  return "settings: filter " + describe_filter(chain, CV_8U) + "; " + describe_backend(choice) +
+         "; strips: " + strips + "; strip timeout: " + timeout + "; quality: " + quality +
+         "; at most " +
+         (image.max_pixels > 0 ? std::to_string(image.max_pixels) : "the default number of") +
+         " pixels";
+}
+
+void check_quality_is_used(const ImageFlags& flags, const std::string& format) {
+  if (flags.quality == 0) return;
+  std::string extension = format.substr(format.find_last_of('.') + 1);
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
+  if (extension == "jpg" || extension == "jpeg" || extension == "jpe" || extension == "webp")
+    return;
+  throw UsageError("--quality is not used by ." + extension +
+                   " outputs: only JPEG and WebP have a quality");
 }
 
 FilterChain to_filter_chain(const FilterFlags& flags) {
@@ -156,7 +235,30 @@ FilterChain to_filter_chain(const FilterFlags& flags) {
   return chain;
 }
 
+namespace {
+
+bool given(const CLI::Option* option) {
+  return option != nullptr && option->count() > 0;
+}
+
+// --strips, --transport and --strip-timeout with a backend that has no use for them.
+void check_backend_flags_are_used(const BackendFlags& flags) {
+  if (flags.sequential && flags.strips > 0)
+    throw UsageError("--strips is not used by --seq, which filters the whole image in one call");
+  const std::string backend = flags.sequential ? "--seq" : "--threads";
+  if (!flags.sequential && flags.threads == 0) return;
+  if (given(flags.transport_option))
+    throw UsageError("--transport is not used by " + backend +
+                     ": only worker processes (--procs) send pixels between processes");
+  if (given(flags.strip_timeout_option))
+    throw UsageError("--strip-timeout is not used by " + backend +
+                     ": only a worker process (--procs) can be killed and its work redone");
+}
+
+}  // namespace
+
 BackendChoice to_backend_choice(const BackendFlags& flags) {
+  check_backend_flags_are_used(flags);
   BackendChoice choice;
   if (flags.sequential) {
     choice.kind = BackendKind::sequential;

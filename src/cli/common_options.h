@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -32,10 +34,35 @@ struct BackendFlags {
   int strips = 0;
   std::string transport = "shared";
   double strip_timeout = 0;
+  // Set by add_backend_flags: whether --transport and --strip-timeout were given.
+  const CLI::Option* transport_option = nullptr;
+  const CLI::Option* strip_timeout_option = nullptr;
+};
+
+// --quality and --max-pixels, for the commands that write and read images.
+struct ImageFlags {
+  int quality = 0;
+  std::uint64_t max_pixels = 0;
 };
 
 void add_filter_flags(CLI::App& app, FilterFlags& flags);
 void add_backend_flags(CLI::App& app, BackendFlags& flags);
+void add_image_flags(CLI::App& app, ImageFlags& flags);
+
+// "50000000", "5e7", "50M" or "0.05G" as a whole number; nullopt if it is none.
+std::optional<std::uint64_t> parse_count(std::string_view text);
+
+// "processes 4, shared" / "threads 2" / "sequential".
+std::string describe_backend(const BackendChoice& choice);
+
+// The settings a run uses, for -v: "settings: filter gaussian(...); processes 4, shared; strips:
+// one per worker; quality: the format's default; at most 268435456 pixels".
+std::string describe_settings(const FilterChain& chain, const BackendChoice& choice,
+                              const ImageFlags& image);
+
+// Throws UsageError if --quality is given for an output format that has no quality; `format` is
+// an extension ("png", ".png") or a file name.
+void check_quality_is_used(const ImageFlags& flags, const std::string& format);
 
 // Throws UsageError for combinations no single flag's check can see.
 FilterChain to_filter_chain(const FilterFlags& flags);

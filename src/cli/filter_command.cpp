@@ -7,8 +7,10 @@
 
 #include "cli/cli_support.h"
 #include "cli/image_progress.h"
+#include "cli/standard_streams.h"
 #include "core/backends/file_stream.h"
 #include "core/backends/filter_backend.h"
+#include "core/base/errors.h"
 #include "core/image/image_io.h"
 #include "core/ipc/process_runtime.h"
 #include "core/os/atomic_output.h"
@@ -27,13 +29,13 @@ struct Timings {
   FilterResult result;
 };
 
+// The channels as users name them: OpenCV's BGR rows are RGB images.
+constexpr const char* kChannels[] = {"", "gray", "", "RGB", "RGBA"};
+
 std::string describe_image(const cv::Mat& image) {
-  static const char* const kChannels[] = {"", "gray", "", "BGR", "BGRA"};
   return std::to_string(image.cols) + "x" + std::to_string(image.rows) + " " +
          kChannels[image.channels()] + (image.depth() == CV_16U ? " 16-bit" : " 8-bit");
 }
-
-std::string describe_backend(const BackendChoice& choice);
 
 void print_phases(const Timings& timings, const BackendChoice& choice, const cv::Mat& image) {
   const PhaseTimes& t = timings.result.times;
@@ -61,18 +63,9 @@ void print_phases(const Timings& timings, const BackendChoice& choice, const cv:
   }
 }
 
-std::string describe_backend(const BackendChoice& choice) {
-  std::string backend(backend_name(choice.kind));
-  if (choice.kind != BackendKind::sequential) backend += " " + std::to_string(choice.workers);
-  if (choice.kind == BackendKind::processes)
-    backend += ", " + std::string(transport_name(choice.transport));
-  return backend;
-}
-
 void print_stream(const FileStreamResult& streamed, const BackendChoice& choice) {
   const RowLayout& layout = streamed.layout;
   const StreamStats& stats = streamed.stats;
-  static const char* const kChannels[] = {"", "gray", "", "BGR", "BGRA"};
   messages() << "pblur: " << layout.width << "x" << layout.height << " "
              << kChannels[layout.channels] << " " << layout.bits << "-bit, "
              << describe_backend(choice) << ", streamed: " << stats.strips << " strips, "
@@ -96,33 +89,51 @@ void print_stream(const FileStreamResult& streamed, const BackendChoice& choice)
 
 // --max-pixels, or the default of the path that runs.
 std::uint64_t pixel_limit(const FilterCommandOptions& options, std::uint64_t path_default) {
-  return options.max_pixels > 0 ? options.max_pixels : path_default;
+  return options.image.max_pixels > 0 ? options.image.max_pixels : path_default;
 }
 
 void print_pixel_limit(const FilterCommandOptions& options, std::uint64_t path_default,
                        const char* path) {
   messages() << "pblur:   max pixels     " << pixel_limit(options, path_default)
-             << (options.max_pixels > 0 ? " (--max-pixels)"
-                                        : std::string(" (the ") + path + " default)")
+             << (options.image.max_pixels > 0 ? " (--max-pixels)"
+                                              : std::string(" (the ") + path + " default)")
              << "\n";
+}
+
+// Input problems come before output problems: a folder, a missing file.
+void check_input(const std::string& input) {
+  std::error_code error;
+  const fs::file_status status = fs::status(input, error);
+  if (fs::is_directory(status)) {
+    throw InputError("cannot read '" + input + "': it is a folder (pblur batch " + input +
+                     " OUTPUT_DIR filters every image in it)");
+  }
+  if (status.type() == fs::file_type::not_found)
+    throw InputError("cannot read '" + input + "': no such file");
+}
+
+// vips's "out.jpg[Q=90]" is not pblur's syntax: refused rather than written under that name.
+void check_output_name(const std::string& output) {
+  const std::size_t open = output.rfind('[');
+  if (open == std::string::npos || output.empty() || output.back() != ']') return;
+  throw UsageError("cannot write '" + output + "': pblur reads no [OPTIONS] after a file name (" +
+                   output.substr(open) + "); use --quality and the other options instead");
 }
 
 }  // namespace
 
 void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
   app.add_option("INPUT", options.input, "image to read")->required();
-  app.add_option("OUTPUT", options.output, "image to write; its extension picks the format")
+  app.add_option("OUTPUT,-o,--output", options.output,
+                 "image to write; its extension picks the format")
       ->required();
   add_filter_flags(app, options.filter);
   add_backend_flags(app, options.backend);
-  app.add_option("--quality", options.quality, "JPEG and WebP quality")->check(CLI::Range(1, 100));
-  app.add_option("--max-pixels", options.max_pixels,
-                 "refuse inputs with more pixels than this (default: " +
-                     std::to_string(kDefaultStreamedMaxPixels) + " streamed, " +
-                     std::to_string(kDefaultMaxPixels) + " whole)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  add_image_flags(app, options.image);
   auto* quiet = app.add_flag("-q,--quiet", options.quiet, "print nothing but errors");
-  app.add_flag("-v,--verbose", options.verbose, "print the time of each phase")->excludes(quiet);
+  app.add_flag("-v,--verbose", options.verbose,
+               "print the settings used and the time of each phase")
+      ->excludes(quiet);
 }
 
 void require_files_without_subcommand(CLI::App& app) {
@@ -131,14 +142,47 @@ void require_files_without_subcommand(CLI::App& app) {
   app.final_callback([&app, files] {
     if (!app.get_subcommands().empty()) return;
     for (const CLI::Option* file : files) {
-      if (file->count() == 0) throw CLI::RequiredError(file->get_name());
+      if (file->count() == 0) throw CLI::RequiredError(file->get_name(true));
     }
   });
 }
 
-int run_filter_command(const FilterCommandOptions& options) {
-  const FilterChain spec = to_filter_chain(options.filter);
-  const BackendChoice choice = to_backend_choice(options.backend);
+namespace {
+
+SaveOptions save_options(const FilterCommandOptions& options) {
+  SaveOptions save;
+  if (options.image.quality > 0) save.quality = options.image.quality;
+  return save;
+}
+
+// OUTPUT "-" or "FMT:-": the whole image filtered, encoded in memory and written to stdout, in
+// the format named, else the input's.
+int filter_to_standard_output(const FilterCommandOptions& options, const FilterChain& spec,
+                              const BackendChoice& choice, const std::string& input,
+                              const std::string& format) {
+  std::unique_ptr<ProcessRuntime> runtime;
+  if (choice.kind == BackendKind::processes) runtime = std::make_unique<ProcessRuntime>();
+  FilterBackend backend(choice, runtime.get());
+  const cv::Mat image = load_image(
+      input, LoadOptions{pixel_limit(options, kDefaultMaxPixels), backend.image_allocator()});
+  const std::string extension = format.empty() ? extension_of_contents(input) : "." + format;
+  if (extension.empty() || !writes_format(extension)) {
+    throw OutputError("cannot write standard output: " +
+                      (extension.empty() ? std::string("name its format, as in png:-")
+                                         : "unknown output format '" + extension + "'"));
+  }
+  check_quality_is_used(options.image, extension);
+  validate(spec, image.depth());
+  const fs::path encoded_as = "standard-output" + extension;
+  check_output_can_hold(encoded_as, image);
+  const FilterResult result = backend.filter(image, spec);
+  write_standard_output(encode_image(result.image, encoded_as, save_options(options)));
+  return kSuccess;
+}
+
+int filter_to_file(const FilterCommandOptions& options, const FilterChain& spec,
+                   const BackendChoice& choice, const std::string& input) {
+  check_quality_is_used(options.image, options.output);
   check_output_path(options.output);
   check_replaceable(options.output, {});  // INPUT may be OUTPUT: read whole, then replaced
   remove_abandoned_temporaries(fs::path(options.output).parent_path().empty()
@@ -150,8 +194,7 @@ int run_filter_command(const FilterCommandOptions& options) {
   FilterBackend backend(choice, runtime.get());
   const auto runtime_start_up = Clock::now() - start;
 
-  SaveOptions save;
-  if (options.quality > 0) save.quality = options.quality;
+  const SaveOptions save = save_options(options);
   Timings timings;
   timings.whole_image_reason = "--seq is the whole-image reference";
   if (choice.kind != BackendKind::sequential) {
@@ -159,7 +202,7 @@ int run_filter_command(const FilterCommandOptions& options) {
     FileStreamOptions stream_options{pixel_limit(options, kDefaultStreamedMaxPixels), save, {}, {}};
     stream_options.stream.on_rows = progress.callback();
     const FileStreamResult streamed =
-        stream_file(backend, options.input, options.output, spec, stream_options);
+        stream_file(backend, input, options.output, spec, stream_options);
     progress.close();
     if (streamed.streamed) {
       if (options.verbose) print_stream(streamed, choice);
@@ -169,9 +212,8 @@ int run_filter_command(const FilterCommandOptions& options) {
     timings.whole_image_reason = streamed.whole_image_reason;
   }
   start = Clock::now();
-  const cv::Mat image =
-      load_image(options.input,
-                 LoadOptions{pixel_limit(options, kDefaultMaxPixels), backend.image_allocator()});
+  const cv::Mat image = load_image(
+      input, LoadOptions{pixel_limit(options, kDefaultMaxPixels), backend.image_allocator()});
   timings.load = Clock::now() - start;
   validate(spec, image.depth());
   check_output_can_hold(options.output, image);
@@ -185,6 +227,42 @@ int run_filter_command(const FilterCommandOptions& options) {
   if (options.verbose) print_phases(timings, choice, image);
   if (options.verbose) print_pixel_limit(options, kDefaultMaxPixels, "whole-image");
   return kSuccess;
+}
+
+// A message about the memory file that holds standard input, saying "standard input".
+std::string named_standard_input(std::string message, const std::string& path) {
+  const std::string quoted = "'" + path + "'";
+  for (std::size_t at = message.find(quoted); at != std::string::npos; at = message.find(quoted))
+    message.replace(at, quoted.size(), "standard input");
+  return message;
+}
+
+}  // namespace
+
+int run_filter_command(const FilterCommandOptions& options) {
+  const FilterChain spec = to_filter_chain(options.filter);
+  const BackendChoice choice = to_backend_choice(options.backend);
+  check_output_name(options.output);
+  const std::optional<std::string> output_format = standard_stream_format(options.output);
+  if (output_format && !output_format->empty())
+    check_quality_is_used(options.image, *output_format);
+  std::optional<StandardInputFile> standard_input;
+  if (standard_stream_format(options.input)) {
+    standard_input.emplace();
+  } else {
+    check_input(options.input);
+  }
+  const std::string input = standard_input ? standard_input->path() : options.input;
+  if (options.verbose)
+    messages() << "pblur: " << describe_settings(spec, choice, options.image) << "\n";
+  try {
+    if (output_format)
+      return filter_to_standard_output(options, spec, choice, input, *output_format);
+    return filter_to_file(options, spec, choice, input);
+  } catch (const InputError& error) {
+    if (!standard_input) throw;
+    throw InputError(named_standard_input(error.what(), standard_input->path()));
+  }
 }
 
 }  // namespace pblur::cli

@@ -15,8 +15,7 @@ struct FilterCommandOptions {
   std::string output;
   FilterFlags filter;
   BackendFlags backend;
-  int quality = 0;
-  std::uint64_t max_pixels = 0;
+  ImageFlags image;
   bool quiet = false;
   bool verbose = false;
 };

@@ -23,7 +23,7 @@ InterruptStop::InterruptStop() : watcher_([this](std::stop_token end) { watch(en
 void InterruptStop::watch(std::stop_token end) {
   std::unique_lock lock(mutex_);
   while (!end.stop_requested()) {
-    if (stop_requested().load()) {
+    if (stop_requested().load() || halt_.load()) {
       source_.request_stop();
       return;
     }

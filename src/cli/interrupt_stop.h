@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <stop_token>
@@ -18,12 +19,17 @@ class InterruptStop {
 
   std::stop_token token() const { return source_.get_token(); }
 
+  // Stops the command as a signal would, from any thread (a callback the core runs included:
+  // the stop is requested from the watcher, never from inside the caller).
+  void request_stop() { halt_.store(true); }
+
  private:
   void watch(std::stop_token end);
 
   std::stop_source source_;
   std::mutex mutex_;
   std::condition_variable_any tick_;
+  std::atomic<bool> halt_{false};
   std::jthread watcher_;  // last: it uses the members above
 };
 

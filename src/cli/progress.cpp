@@ -90,7 +90,7 @@ void Progress::file_done(std::string_view name, std::uint64_t bytes, std::string
       "[" + std::to_string(done_files_) + "/" + std::to_string(total_files_) + "] ";
   switch (style_) {
     case ProgressStyle::bar:
-      if (!failure.empty()) write_stderr("\r\x1b[Kpblur: failed: " + shown_failure + "\n");
+      if (!failure.empty()) write_stderr("\r\x1b[Kpblur: error: " + shown_failure + "\n");
       draw_bar_locked();
       break;
     case ProgressStyle::lines:

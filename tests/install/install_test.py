@@ -64,14 +64,15 @@ def help_options(pblur, command):
     """The options `pblur [command] --help` lists, short and long."""
     options = set()
     for line in help_text(pblur, command).splitlines():
-        match = re.match(r"  (?:(-\w),)?(--[\w-]+)", line)
+        match = re.match(r"  (-[\w-]+(?:,-[\w-]+)*)", line)
         if match:
-            options.update(name for name in match.groups() if name)
+            options.update(match.group(1).split(","))
     return options
 
 
 def filter_names(pblur):
-    listed = re.search(r"Filters: (.*) \(README", help_text(pblur, ""))
+    unwrapped = re.sub(r"\s+", " ", help_text(pblur, ""))
+    listed = re.search(r"Filters: (.*?) \(README", unwrapped)
     return {re.sub(r"\(.*", "", name) for name in listed.group(1).split(", ")}
 
 

@@ -272,8 +272,8 @@ BatchPlan plan_batch(const BatchPlanOptions& options) {
       plan.failed.push_back({std::move(item), std::move(problem)});
       continue;
     }
-    const bool skip =
-        !options.overwrite && output_is_up_to_date(item.input, item.output, options.options_digest);
+    item.output_state = output_state(item.input, item.output, options.options_digest);
+    const bool skip = !options.overwrite && item.output_state == OutputState::up_to_date;
     (skip ? plan.skipped : plan.work).push_back(std::move(item));
   }
   std::sort(plan.failed.begin(), plan.failed.end(),

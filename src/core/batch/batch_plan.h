@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/batch/output_record.h"
+
 namespace pblur {
 
 // One share of a batch split across N independent pblur processes (machines): share `index` of
@@ -47,6 +49,7 @@ struct BatchItem {
   std::filesystem::path output;
   std::string relative;  // the input's path below the input folder, '/'-separated
   std::uint64_t input_bytes = 0;
+  OutputState output_state = OutputState::missing;  // why it is to be filtered, or skipped
 };
 
 // A folder that cannot be read, or an image whose output cannot be placed: that path's failure.

@@ -62,12 +62,25 @@ OutputRules output_rules_for(const fs::path& input, const FilterChain& spec,
   return OutputRules{{stamp->id}, source_record(*stamp, output_options_digest(spec, save))};
 }
 
+OutputState output_state(const fs::path& input, const fs::path& output,
+                         const std::string& options_digest) {
+  const std::optional<std::string> record = read_record(output);
+  if (!record) {
+    if (errno == ENOENT) return OutputState::missing;
+    const bool unrecorded = errno == ENODATA || errno == ENOTSUP;
+    return unrecorded && newer_than(output, input) ? OutputState::up_to_date
+                                                   : OutputState::older_unrecorded;
+  }
+  const std::optional<InputStamp> stamp = stamp_input(input);
+  if (!stamp) return OutputState::input_changed;
+  if (*record == source_record(*stamp, options_digest)) return OutputState::up_to_date;
+  const std::string made_from = source_record(*stamp, "");
+  return record->starts_with(made_from) ? OutputState::other_options : OutputState::input_changed;
+}
+
 bool output_is_up_to_date(const fs::path& input, const fs::path& output,
                           const std::string& options_digest) {
-  const std::optional<std::string> record = read_record(output);
-  if (!record) return (errno == ENODATA || errno == ENOTSUP) && newer_than(output, input);
-  const std::optional<InputStamp> stamp = stamp_input(input);
-  return stamp && *record == source_record(*stamp, options_digest);
+  return output_state(input, output, options_digest) == OutputState::up_to_date;
 }
 
 }  // namespace pblur

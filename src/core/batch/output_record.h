@@ -35,9 +35,22 @@ std::string source_record(const InputStamp& input, const std::string& options_di
 OutputRules output_rules_for(const std::filesystem::path& input, const FilterChain& spec,
                              const SaveOptions& save);
 
-// Whether the regular file `output` was made from `input` as it is now, with these options: its
-// record matches. An output without a record (a file system without extended attributes, or
-// written by another program) counts as made from `input` if it is newer.
+// How an output stands against its input and the options of this run.
+enum class OutputState {
+  missing,          // no output yet
+  up_to_date,       // made from the input as it is now, with these options
+  other_options,    // made from the input as it is now, with other options
+  input_changed,    // made from an input of another size or time
+  older_unrecorded  // no record, and older than its input
+};
+
+// Where `output` stands: its record against `input` and `options_digest`. An output without a
+// record (a file system without extended attributes, or written by another program) counts as
+// up to date if it is newer than its input.
+OutputState output_state(const std::filesystem::path& input, const std::filesystem::path& output,
+                         const std::string& options_digest);
+
+// Whether the regular file `output` was made from `input` as it is now, with these options.
 bool output_is_up_to_date(const std::filesystem::path& input, const std::filesystem::path& output,
                           const std::string& options_digest);
 

@@ -54,7 +54,7 @@ void check_header(const fs::path& path, const ImageHeader& header, std::span<con
     refuse_input(path, "the file is corrupt (its " + format + " header gives no valid size)");
   }
   if (header.channels > 4) {
-    refuse_input(path, "pblur filters gray, BGR and BGRA images; this one has " +
+    refuse_input(path, "pblur filters gray, RGB and RGBA images; this one has " +
                            std::to_string(header.channels) + " channels");
   }
   if (const auto pixels = unfilterable_pixels(header.format)) {
@@ -126,9 +126,9 @@ std::string channels_name(int channels) {
     case 1:
       return "gray";
     case 3:
-      return "BGR";
+      return "RGB";  // OpenCV's BGR: users name the image, not the byte order
     case 4:
-      return "BGRA";
+      return "RGBA";
   }
   return std::to_string(channels) + "-channel";
 }
@@ -253,7 +253,7 @@ cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
                  "pblur filters 8-bit and 16-bit images; this one is " + depth_name(image.depth()));
   }
   if (image.channels() != 1 && image.channels() != 3 && image.channels() != 4) {
-    refuse_input(path, "pblur filters gray, BGR and BGRA images; this one has " +
+    refuse_input(path, "pblur filters gray, RGB and RGBA images; this one has " +
                            std::to_string(image.channels()) + " channels");
   }
   return image;
@@ -292,8 +292,9 @@ void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
   const cv::Mat probe(kProbeSide, kProbeSide, image.type(), cv::Scalar::all(1));
   const std::optional<int> back = round_trip_with_row_codecs(probe, path);
   if ((back ? *back : round_trip_with_opencv(probe, path)) != probe.type()) {
-    refuse_output(path, "the " + path.extension().string() + " format cannot store a " +
-                            depth_name(image.depth()) + " " + channels_name(image.channels()) +
+    refuse_output(path, "the " + path.extension().string() + " format cannot store " +
+                            (image.depth() == CV_8U ? "an " : "a ") + depth_name(image.depth()) +
+                            " " + channels_name(image.channels()) +
                             " image as it is (try .png or .tif)");
   }
 }
