@@ -1,9 +1,14 @@
 #include "core/backends/thread_backend.h"
 
+#include <cstdio>
+#include <cstdlib>
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/backends/sequential_backend.h"
 #include "core/base/errors.h"
+#include "core/os/machine_info.h"
 #include "test_support.h"
 
 namespace pblur {
@@ -25,7 +30,27 @@ TEST(ThreadBackend, ManyStripsOnManyThreadsMatchSequential) {
 
 TEST(ThreadBackend, RefusesZeroThreads) {
   const cv::Mat image = testing::random_image(8, 8, CV_8UC1);
-  EXPECT_THROW(filter_with_threads(image, FilterSpec{}, 0), UsageError);
+  EXPECT_THAT([&] { filter_with_threads(image, FilterSpec{}, 0); },
+              ::testing::ThrowsMessage<UsageError>(
+                  ::testing::StrEq("the thread count must be at least 1, got 0")));
+}
+
+// In a fresh process (the test binary run again for this test alone), so that no earlier test
+// has started oneTBB's worker threads: one thread filters every strip itself.
+TEST(ThreadBackend, OneThreadStartsNoWorkerThread) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const cv::Mat image = testing::random_image(301, 97, CV_8UC3, 5);
+  FilterSpec spec;
+  spec.sigma = 3;
+  EXPECT_EXIT(
+      {
+        const int before = thread_count();
+        filter_with_threads(image, spec, 1, 64);
+        const int after = thread_count();
+        std::fprintf(stderr, "threads: %d before, %d after\n", before, after);
+        std::_Exit(after == before ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "threads: [0-9]+ before");
 }
 
 }  // namespace
