@@ -1,8 +1,10 @@
 #include "core/backends/thread_backend.h"
 
+#include <algorithm>
 #include <string>
 
 #include <tbb/blocked_range.h>
+#include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -13,6 +15,10 @@
 namespace pblur {
 
 using Clock = std::chrono::steady_clock;
+
+int arena_concurrency(int threads) {
+  return std::clamp(threads, 1, tbb::info::default_concurrency());
+}
 
 FilterResult filter_with_threads(const cv::Mat& image, const FilterChain& spec, int threads,
                                  int strips) {
@@ -26,7 +32,7 @@ FilterResult filter_with_threads(const cv::Mat& image, const FilterChain& spec, 
   FilterResult result;
   result.image.create(image.size(), image.type());
   const auto start = Clock::now();
-  tbb::task_arena(threads).execute([&] {
+  tbb::task_arena(arena_concurrency(threads)).execute([&] {
     tbb::parallel_for(
         tbb::blocked_range<std::size_t>(0, plan.size(), 1),
         [&](const tbb::blocked_range<std::size_t>& range) {
