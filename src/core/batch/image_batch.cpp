@@ -11,6 +11,7 @@
 #include "core/backends/thread_backend.h"
 #include "core/base/errors.h"
 #include "core/batch/image_job.h"
+#include "core/batch/item_order.h"
 #include "core/ipc/process_pool.h"
 #include "core/os/temporary_files.h"
 
@@ -85,7 +86,7 @@ void run_images_in_threads(std::span<const BatchItem> items, const BatchRunOptio
   const std::vector<std::size_t> order = largest_first(items);
   std::size_t next = 0;
   const auto hand_out = [&](tbb::flow_control& control) {
-    if (next == order.size() || stop_requested(options)) {
+    if (next == order.size() || options.stop.stop_requested()) {
       control.stop();
       return std::size_t{0};
     }

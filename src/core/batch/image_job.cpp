@@ -3,12 +3,16 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "core/os/atomic_output.h"
 #include "core/base/errors.h"
-#include "core/filters/filters.h"
 #include "core/batch/output_record.h"
+#include "core/filters/filters.h"
+#include "core/os/atomic_output.h"
 
 namespace pblur {
+
+ImageJob job_for(const BatchItem& item, const BatchRunOptions& options) {
+  return ImageJob{item.input, item.output, options.spec, options.load, options.save};
+}
 namespace {
 
 using Clock = std::chrono::steady_clock;

@@ -5,8 +5,10 @@
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
+#include "core/backends/filter_backend.h"
 #include "core/backends/thread_backend.h"
 #include "core/base/errors.h"
+#include "core/batch/file_result.h"
 #include "core/batch/output_record.h"
 #include "core/image/image_io.h"
 #include "core/os/atomic_output.h"
@@ -51,7 +53,7 @@ class StripPipeline {
     bool abandoned = false;  // the run was stopped before it was filtered
   };
 
-  bool stopping() const { return interrupted_ || stop_requested(options_); }
+  bool stopping() const { return interrupted_ || options_.stop.stop_requested(); }
 
   Image load_next(tbb::flow_control& control) {
     if (next_ == items_.size() || stopping()) {
