@@ -1,17 +1,20 @@
 #include "core/batch/file_result.h"
 
+#include "core/base/enum_names.h"
+
 namespace pblur {
+namespace {
+
+constexpr auto kFileStatusNames = enum_names<FileStatus>({
+    {FileStatus::processed, "processed"},
+    {FileStatus::skipped, "skipped"},
+    {FileStatus::failed, "failed"},
+});
+
+}  // namespace
 
 std::string_view file_status_name(FileStatus status) {
-  switch (status) {
-    case FileStatus::processed:
-      return "processed";
-    case FileStatus::skipped:
-      return "skipped";
-    case FileStatus::failed:
-      return "failed";
-  }
-  return "?";
+  return kFileStatusNames.to_name(status);
 }
 
 }  // namespace pblur

@@ -45,22 +45,11 @@ std::uint64_t largest_image_pixels(std::span<const BatchItem> items) {
 }  // namespace
 
 std::optional<SplitMode> parse_split_mode(std::string_view name) {
-  if (name == "auto") return SplitMode::automatic;
-  if (name == "images") return SplitMode::images;
-  if (name == "strips") return SplitMode::strips;
-  return std::nullopt;
+  return kSplitModeNames.from_name(name);
 }
 
 std::string_view split_mode_name(SplitMode mode) {
-  switch (mode) {
-    case SplitMode::automatic:
-      return "auto";
-    case SplitMode::images:
-      return "images";
-    case SplitMode::strips:
-      return "strips";
-  }
-  return "?";
+  return kSplitModeNames.to_name(mode);
 }
 
 SplitDecision choose_split(SplitMode requested, std::span<const BatchItem> items, int workers) {

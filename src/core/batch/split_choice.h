@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/enum_names.h"
 #include "core/batch/batch_plan.h"
 
 namespace pblur {
@@ -13,6 +14,8 @@ namespace pblur {
 // images of its own; `strips`, images go one at a time, each split in strips across the workers,
 // while this process loads the next image and saves the previous one.
 enum class SplitMode { automatic, images, strips };
+inline constexpr auto kSplitModeNames = enum_names<SplitMode>(
+    {{SplitMode::automatic, "auto"}, {SplitMode::images, "images"}, {SplitMode::strips, "strips"}});
 
 std::optional<SplitMode> parse_split_mode(std::string_view name);
 std::string_view split_mode_name(SplitMode mode);
