@@ -8,6 +8,7 @@
 #include "core/backends/stage_clock.h"
 #include "core/backends/stream_plan.h"
 #include "core/backends/strip_slots.h"
+#include "core/backends/thread_backend.h"
 #include "core/base/errors.h"
 #include "core/filters/filters.h"
 #include "core/image/whole_image.h"
@@ -30,7 +31,7 @@ class ThreadedStream {
 
   void run(int threads) {
     using tbb::filter_mode;
-    tbb::task_arena arena(threads);
+    tbb::task_arena arena(arena_concurrency(threads));
     arena.execute([&] {
       tbb::parallel_pipeline(
           std::size_t(plan_.in_flight),
