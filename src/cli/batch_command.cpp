@@ -80,7 +80,7 @@ void add_run_flags(CLI::App& batch, BatchCommandOptions& options) {
                   "at a time, split in strips across the workers (--strips N asks for it); auto: "
                   "images when there are at least as many images as workers and one image per "
                   "worker fits in half the memory")
-      ->check(CLI::IsMember({"auto", "images", "strips"}))
+      ->check(CLI::IsMember(kSplitModeNames.names()))
       ->capture_default_str();
   if (auto* timeout = batch.get_option_no_throw("--strip-timeout")) {
     timeout->description(

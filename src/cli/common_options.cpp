@@ -109,10 +109,9 @@ void add_filter_flags(CLI::App& app, FilterFlags& flags) {
       app.add_option("--ksize", flags.ksize,
                      "kernel side: box and median (default 5), gaussian (default from sigma)")
           ->check(CLI::Range(1, kMaxKernelSize));
-  flags.border_option =
-      app.add_option("--border", flags.border,
-                     "edge handling for gaussian and box (default reflect101)")
-          ->check(CLI::IsMember({"reflect101", "replicate", "reflect", "constant"}));
+  flags.border_option = app.add_option("--border", flags.border,
+                                       "edge handling for gaussian and box (default reflect101)")
+                            ->check(CLI::IsMember(kBorderModeNames.names()));
 }
 
 void add_backend_flags(CLI::App& app, BackendFlags& flags) {
@@ -131,7 +130,7 @@ void add_backend_flags(CLI::App& app, BackendFlags& flags) {
   flags.transport_option =
       app.add_option("--transport", flags.transport,
                      "shared: pixels stay in shared memory; copy: pixels travel through the queue")
-          ->check(CLI::IsMember({"shared", "copy"}))
+          ->check(CLI::IsMember(kTransportNames.names()))
           ->capture_default_str();
   flags.strip_timeout_option =
       app.add_option("--strip-timeout", flags.strip_timeout,

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
-#include "../test_support.h"
+#include "test_support.h"
 #include "core/base/errors.h"
 #include "core/filters/filter_syntax.h"
 #include "core/filters/filters.h"

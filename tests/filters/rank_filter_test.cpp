@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
-#include "../test_support.h"
+#include "test_support.h"
 
 namespace pblur {
 namespace {

@@ -61,8 +61,10 @@ int fsync(int fd) {
   if (marker) {
     const int made = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (made >= 0) close(made);
-    const struct timespec pause = {2, 0};
-    nanosleep(&pause, NULL);
+    // The whole 2 seconds, even when a signal lands on this thread and cuts a sleep short.
+    struct timespec left = {2, 0};
+    while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+    }
   }
   int (*real)(int) = dlsym(RTLD_NEXT, "fsync");
   return real(fd);

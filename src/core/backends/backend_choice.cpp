@@ -1,27 +1,28 @@
 #include "core/backends/backend_choice.h"
 
+#include "core/base/enum_names.h"
+
 namespace pblur {
+namespace {
+
+constexpr auto kBackendNames = enum_names<BackendKind>({
+    {BackendKind::processes, "procs"},
+    {BackendKind::threads, "threads"},
+    {BackendKind::sequential, "seq"},
+});
+
+}  // namespace
 
 std::string_view backend_name(BackendKind kind) {
-  switch (kind) {
-    case BackendKind::processes:
-      return "procs";
-    case BackendKind::threads:
-      return "threads";
-    case BackendKind::sequential:
-      return "seq";
-  }
-  return "?";
+  return kBackendNames.to_name(kind);
 }
 
 std::string_view transport_name(Transport transport) {
-  return transport == Transport::shared ? "shared" : "copy";
+  return kTransportNames.to_name(transport);
 }
 
 std::optional<Transport> parse_transport(std::string_view name) {
-  if (name == "shared") return Transport::shared;
-  if (name == "copy") return Transport::copy;
-  return std::nullopt;
+  return kTransportNames.from_name(name);
 }
 
 }  // namespace pblur

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "core/base/enum_names.h"
+
 namespace pblur {
 
 enum class BackendKind { processes, threads, sequential };
@@ -12,6 +14,8 @@ enum class BackendKind { processes, threads, sequential };
 // and only strip descriptors cross the queue; `copy`, each strip's pixels travel through the
 // task queue and the filtered strip comes back through the result queue.
 enum class Transport { shared, copy };
+inline constexpr auto kTransportNames =
+    enum_names<Transport>({{Transport::shared, "shared"}, {Transport::copy, "copy"}});
 
 std::string_view backend_name(BackendKind kind);
 std::string_view transport_name(Transport transport);

@@ -44,7 +44,10 @@ void record_run(const PoolRunStats& stats, std::chrono::nanoseconds run_time,
 ProcessBackend::ProcessBackend(ProcessRuntime& runtime, const BackendChoice& choice,
                                std::stop_token stop)
     : runtime_(runtime), choice_(choice), stop_(std::move(stop)) {
-  if (choice_.workers < 1) throw UsageError("--procs must be at least 1");
+  if (choice_.workers < 1) {
+    throw UsageError("the worker process count must be at least 1, got " +
+                     std::to_string(choice_.workers));
+  }
 }
 
 ProcessBackend::~ProcessBackend() = default;

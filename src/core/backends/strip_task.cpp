@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/base/message_header.h"
 #include "core/filters/filters.h"
 #include "core/os/peak_memory.h"
 
@@ -17,14 +18,6 @@ using Clock = std::chrono::steady_clock;
 template <typename T>
 std::span<const std::byte> bytes_of(const T& value) {
   return std::as_bytes(std::span(&value, 1));
-}
-
-template <typename T>
-T read_header(std::span<const std::byte> bytes) {
-  if (bytes.size() < sizeof(T)) throw std::runtime_error("malformed strip message");
-  T value;
-  std::memcpy(&value, bytes.data(), sizeof value);
-  return value;
 }
 
 // Maps the shared pages under `rows` into this process in one call rather than one page fault
@@ -88,7 +81,7 @@ StripTask copied_strip_task(const cv::Mat& context, const Strip& strip, int imag
 }
 
 void filter_strip_task(std::span<const std::byte> message, const ResultSender& send) {
-  const auto task = read_header<StripTask>(message);
+  const auto task = read_header<StripTask>(message, "strip");
   const auto start = Clock::now();
   if (task.context != 0) {
     filter_shared(task, send, start);
@@ -98,7 +91,7 @@ void filter_strip_task(std::span<const std::byte> message, const ResultSender& s
 }
 
 StripReport strip_report(std::span<const std::byte> result) {
-  return read_header<StripReport>(result);
+  return read_header<StripReport>(result, "strip");
 }
 
 std::span<const std::byte> strip_rows(std::span<const std::byte> result) {

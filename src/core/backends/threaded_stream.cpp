@@ -1,13 +1,15 @@
 #include "core/backends/threaded_stream.h"
 
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include <atomic>
 #include <exception>
 #include <mutex>
-#include <thread>
-#include <vector>
 
 #include "core/backends/backend.h"
 #include "core/backends/stream_ends.h"
+#include "core/backends/thread_backend.h"
 #include "core/base/errors.h"
 #include "core/filters/filters.h"
 #include "core/image/whole_image.h"
@@ -15,8 +17,8 @@
 namespace pblur {
 namespace {
 
-// A threaded stream: the ends decode and encode on two threads while `threads` more filter the
-// decoded strips, each taking the next strip not yet taken.
+// A threaded stream: the ends decode and encode on a thread of their own while `threads` lanes in
+// an arena of that size filter the decoded strips, each taking the next strip not yet taken.
 class ThreadedStream {
  public:
   ThreadedStream(RowReader& reader, RowWriter& writer, const FilterChain& spec,
@@ -36,10 +38,11 @@ class ThreadedStream {
 
  private:
   void filter_on(int threads) {
-    std::vector<std::jthread> lanes;
-    for (int i = 1; i < threads; ++i) lanes.emplace_back([this] { guarded_filter_lane(); });
-    guarded_filter_lane();
-    lanes.clear();
+    tbb::task_arena arena(arena_concurrency(threads));
+    arena.execute([&] {
+      tbb::parallel_for(
+          0, threads, [this](int) { guarded_filter_lane(); }, tbb::simple_partitioner());
+    });
     if (lane_error_) std::rethrow_exception(lane_error_);
   }
 

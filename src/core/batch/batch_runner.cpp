@@ -1,101 +1,12 @@
 #include "core/batch/batch_runner.h"
 
-#include <unistd.h>
-
-#include <algorithm>
-#include <cmath>
-#include <fstream>
-#include <vector>
+#include <stdexcept>
 
 #include "core/batch/image_batch.h"
-#include "core/image/image_header.h"
 #include "core/batch/reported_items.h"
 #include "core/batch/strip_pipeline.h"
 
 namespace pblur {
-namespace {
-
-// A worker of the images split holds the decoded image, the filtered one and the encoded file:
-// three copies, at up to 4 bytes a pixel (8-bit BGRA).
-constexpr double kBytesPerPixelInAWorker = 12;
-
-std::string plural(std::size_t count, const std::string& noun) {
-  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
-}
-
-std::uint64_t physical_memory() {
-  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
-  return pages > 0 && page_size > 0 ? std::uint64_t(pages) * std::uint64_t(page_size) : 0;
-}
-
-// The most pixels among the few largest files (by bytes), from their headers; 0 where unknown.
-std::uint64_t largest_image_pixels(std::span<const BatchItem> items) {
-  constexpr std::size_t kSampled = 4, kHeaderBytes = 256 * 1024;
-  const std::vector<std::size_t> order = largest_first(items);
-  std::uint64_t largest = 0;
-  std::vector<char> head(kHeaderBytes);
-  for (std::size_t i = 0; i < std::min(kSampled, order.size()); ++i) {
-    std::ifstream file(items[order[i]].input, std::ios::binary);
-    file.read(head.data(), std::streamsize(head.size()));
-    const auto bytes = std::as_bytes(std::span(head.data(), std::size_t(file.gcount())));
-    const ImageHeader header = read_image_header(bytes);
-    largest = std::max(largest, pixel_count(header));
-  }
-  return largest;
-}
-
-}  // namespace
-
-std::optional<SplitMode> parse_split_mode(std::string_view name) {
-  if (name == "auto") return SplitMode::automatic;
-  if (name == "images") return SplitMode::images;
-  if (name == "strips") return SplitMode::strips;
-  return std::nullopt;
-}
-
-std::string_view split_mode_name(SplitMode mode) {
-  switch (mode) {
-    case SplitMode::automatic:
-      return "auto";
-    case SplitMode::images:
-      return "images";
-    case SplitMode::strips:
-      return "strips";
-  }
-  return "?";
-}
-
-SplitDecision choose_split(SplitMode requested, std::span<const BatchItem> items, int workers) {
-  if (requested != SplitMode::automatic) return {requested, "as asked"};
-  const std::size_t worker_count = std::size_t(std::max(workers, 1));
-  if (items.size() < worker_count) {
-    return {SplitMode::strips,
-            plural(items.size(), "image") + " < " + plural(worker_count, "worker")};
-  }
-  const std::uint64_t pixels = largest_image_pixels(items);
-  const double needed = double(pixels) * kBytesPerPixelInAWorker * double(worker_count);
-  const std::uint64_t memory = physical_memory();
-  if (memory > 0 && needed > double(memory / 2)) {
-    return {SplitMode::strips, "one image of " + std::to_string(pixels / 1000000) +
-                                   " MP per worker needs " +
-                                   std::to_string(std::llround(needed / double(1 << 30))) +
-                                   " GiB, more than half the memory"};
-  }
-  return {SplitMode::images,
-          plural(items.size(), "image") + " >= " + plural(worker_count, "worker")};
-}
-
-std::string_view file_status_name(FileStatus status) {
-  switch (status) {
-    case FileStatus::processed:
-      return "processed";
-    case FileStatus::skipped:
-      return "skipped";
-    case FileStatus::failed:
-      return "failed";
-  }
-  return "?";
-}
 
 void run_batch(std::span<const BatchItem> items, const BatchRunOptions& options,
                ProcessRuntime* runtime, const FileReport& report) {

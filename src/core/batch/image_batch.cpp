@@ -3,14 +3,15 @@
 #include <malloc.h>
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <thread>
 #include <vector>
 
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include "core/backends/thread_backend.h"
 #include "core/base/errors.h"
 #include "core/batch/image_job.h"
+#include "core/batch/item_order.h"
 #include "core/ipc/process_pool.h"
 #include "core/os/temporary_files.h"
 
@@ -74,65 +75,36 @@ void run_images_in_processes(std::span<const BatchItem> items, const BatchRunOpt
   }
 }
 
-namespace {
-
-// The same jobs as the worker processes run, on threads of this process.
-class ThreadedImages {
- public:
-  ThreadedImages(std::span<const BatchItem> items, const BatchRunOptions& options)
-      : items_(items), options_(options), order_(largest_first(items)) {}
-
-  void run(ReportedItems& reported) {
-    const SingleThreadedOpenCv single_threaded;
-    const int threads =
-        options_.backend.kind == BackendKind::threads ? options_.backend.workers : 1;
-    running_ = static_cast<int>(std::min<std::size_t>(std::size_t(threads), items_.size()));
-    std::vector<std::jthread> workers;
-    for (int t = 0; t < running_; ++t) workers.emplace_back([this] { work(); });
-    std::unique_lock lock(mutex_);
-    while (true) {
-      changed_.wait(lock, [this] { return !finished_.empty() || running_ == 0; });
-      if (finished_.empty()) break;
-      const FileResult result = finished_.front();
-      finished_.pop_front();
-      lock.unlock();
-      reported(result);
-      lock.lock();
-    }
-    if (!reported.complete()) reported.interrupted();
-  }
-
- private:
-  void work() {
-    while (!stop_requested(options_)) {
-      const std::size_t next = next_++;
-      if (next >= items_.size()) break;
-      const std::size_t item = order_[next];
-      const FileResult result = file_result(item, run_image_job(job_for(items_[item], options_)));
-      const std::lock_guard lock(mutex_);
-      finished_.push_back(result);
-      changed_.notify_one();
-    }
-    const std::lock_guard lock(mutex_);
-    --running_;
-    changed_.notify_one();
-  }
-
-  std::span<const BatchItem> items_;
-  const BatchRunOptions& options_;
-  std::vector<std::size_t> order_;
-  std::atomic<std::size_t> next_{0};
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<FileResult> finished_;
-  int running_ = 0;
-};
-
-}  // namespace
-
+// The same jobs as the worker processes run, on the threads of an arena of their own: a serial
+// stage hands out the items (largest first) until a stop is requested, the jobs run in parallel,
+// and a serial stage reports each as it finishes.
 void run_images_in_threads(std::span<const BatchItem> items, const BatchRunOptions& options,
                            ReportedItems& reported) {
-  ThreadedImages(items, options).run(reported);
+  const SingleThreadedOpenCv single_threaded;
+  const int threads = options.backend.kind == BackendKind::threads ? options.backend.workers : 1;
+  const std::size_t workers = std::min(std::size_t(std::max(threads, 1)), items.size());
+  const std::vector<std::size_t> order = largest_first(items);
+  std::size_t next = 0;
+  const auto hand_out = [&](tbb::flow_control& control) {
+    if (next == order.size() || options.stop.stop_requested()) {
+      control.stop();
+      return std::size_t{0};
+    }
+    return order[next++];
+  };
+  const auto run_job = [&](std::size_t item) {
+    return file_result(item, run_image_job(job_for(items[item], options)));
+  };
+  using tbb::filter_mode;
+  tbb::task_arena(arena_concurrency(static_cast<int>(workers))).execute([&] {
+    tbb::parallel_pipeline(
+        workers, tbb::make_filter<void, std::size_t>(filter_mode::serial_in_order, hand_out) &
+                     tbb::make_filter<std::size_t, FileResult>(filter_mode::parallel, run_job) &
+                     tbb::make_filter<FileResult, void>(
+                         filter_mode::serial_out_of_order,
+                         [&](const FileResult& result) { reported(result); }));
+  });
+  if (!reported.complete()) reported.interrupted();
 }
 
 }  // namespace pblur

@@ -3,12 +3,17 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "core/os/atomic_output.h"
 #include "core/base/errors.h"
-#include "core/filters/filters.h"
+#include "core/base/message_header.h"
 #include "core/batch/output_record.h"
+#include "core/filters/filters.h"
+#include "core/os/atomic_output.h"
 
 namespace pblur {
+
+ImageJob job_for(const BatchItem& item, const BatchRunOptions& options) {
+  return ImageJob{item.input, item.output, options.spec, options.load, options.save};
+}
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -34,14 +39,6 @@ struct ResultHeader {
 
 // Longest reason sent back: far below the result queue's message size.
 constexpr std::size_t kMaxReason = 2000;
-
-template <typename T>
-T read_header(std::span<const std::byte> bytes) {
-  if (bytes.size() < sizeof(T)) throw std::runtime_error("malformed batch message");
-  T value;
-  std::memcpy(&value, bytes.data(), sizeof value);
-  return value;
-}
 
 void append(std::vector<std::byte>& bytes, const void* data, std::size_t size) {
   const auto* first = static_cast<const std::byte*>(data);
@@ -107,7 +104,7 @@ std::vector<std::byte> encode_image_job(const ImageJob& job) {
 }
 
 ImageJob decode_image_job(std::span<const std::byte> message) {
-  const auto header = read_header<JobHeader>(message);
+  const auto header = read_header<JobHeader>(message, "batch");
   const auto paths = message.subspan(sizeof header);
   if (paths.size() != std::size_t{header.input_size} + header.output_size) {
     throw std::runtime_error("malformed batch task");
@@ -131,7 +128,7 @@ void image_job_task(std::span<const std::byte> message, const ResultSender& send
 }
 
 ImageJobResult decode_image_job_result(std::span<const std::byte> message) {
-  const auto header = read_header<ResultHeader>(message);
+  const auto header = read_header<ResultHeader>(message, "batch");
   ImageJobResult result;
   result.ok = header.ok != 0;
   result.reason = text_of(message.subspan(sizeof header));

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "core/batch/batch_runner.h"
+#include "core/batch/batch_options.h"
+#include "core/batch/batch_plan.h"
+#include "core/batch/file_result.h"
 #include "core/ipc/process_pool.h"
 
 namespace pblur {
@@ -27,6 +29,9 @@ struct ImageJobResult {
   std::uint64_t output_bytes = 0;
   FileTimes times;
 };
+
+// The job of loading, filtering and saving `item` with `options`.
+ImageJob job_for(const BatchItem& item, const BatchRunOptions& options);
 
 // Runs `job` on this thread with OpenCV as it is set up (single-threaded in pool workers).
 // Never throws: a failure is a result, its reason naming the file.

@@ -4,8 +4,8 @@
 #include <span>
 #include <vector>
 
-#include "core/batch/batch_runner.h"
-#include "core/batch/image_job.h"
+#include "core/batch/batch_plan.h"
+#include "core/batch/file_result.h"
 
 namespace pblur {
 
@@ -28,14 +28,5 @@ class ReportedItems {
   const FileReport& report_;
   std::vector<bool> reported_;
 };
-
-// Whether a stop was requested of `options.stop`.
-bool stop_requested(const BatchRunOptions& options);
-
-// The job of loading, filtering and saving `item` with `options`.
-ImageJob job_for(const BatchItem& item, const BatchRunOptions& options);
-
-// Indexes of `items`, largest input file first.
-std::vector<std::size_t> largest_first(std::span<const BatchItem> items);
 
 }  // namespace pblur

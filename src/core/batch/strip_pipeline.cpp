@@ -1,9 +1,14 @@
 #include "core/batch/strip_pipeline.h"
 
-#include <future>
-#include <optional>
+#include <atomic>
 
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include "core/backends/filter_backend.h"
+#include "core/backends/thread_backend.h"
 #include "core/base/errors.h"
+#include "core/batch/file_result.h"
 #include "core/batch/output_record.h"
 #include "core/image/image_io.h"
 #include "core/os/atomic_output.h"
@@ -13,6 +18,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Three stages, each serial and in order, one image in each at a time: this image is filtered
+// while the next one loads and the previous one is saved and reported.
 class StripPipeline {
  public:
   StripPipeline(std::span<const BatchItem> items, const BatchRunOptions& options,
@@ -20,44 +27,52 @@ class StripPipeline {
       : items_(items), options_(options), backend_(options.backend, runtime, options.stop) {}
 
   void run(ReportedItems& reported) {
-    std::future<Loaded> next = std::async(std::launch::async, &StripPipeline::load, this, 0);
-    std::future<FileResult> saving;
-    for (std::size_t i = 0; i < items_.size() && !stop_requested(options_); ++i) {
-      Loaded current = next.get();
-      if (i + 1 < items_.size() && !stop_requested(options_))
-        next = std::async(std::launch::async, &StripPipeline::load, this, i + 1);
-      if (current.result.status == FileStatus::failed) {
-        reported(current.result);
-        continue;
-      }
-      std::optional<FilterResult> filtered = filter(current, saving, reported);
-      if (!filtered) continue;
-      if (saving.valid()) reported(saving.get());
-      saving = std::async(std::launch::async, &StripPipeline::save, this, std::move(current),
-                          std::move(filtered->image));
-    }
-    if (saving.valid()) reported(saving.get());
-    if (next.valid()) next.wait();
+    constexpr int kStages = 3;
+    using tbb::filter_mode;
+    tbb::task_arena(arena_concurrency(kStages)).execute([&] {
+      tbb::parallel_pipeline(
+          kStages,
+          tbb::make_filter<void, Image>(
+              filter_mode::serial_in_order,
+              [this](tbb::flow_control& control) { return load_next(control); }) &
+              tbb::make_filter<Image, Image>(filter_mode::serial_in_order,
+                                             [this](Image image) { return filter(image); }) &
+              tbb::make_filter<Image, void>(filter_mode::serial_in_order, [&](Image image) {
+                if (!image.abandoned) reported(save(image));
+              }));
+    });
     if (!reported.complete()) reported.interrupted();
   }
 
  private:
-  struct Loaded {
-    cv::Mat image;
+  // One image on its way: loaded, then filtered; once failed, its result says why.
+  struct Image {
+    cv::Mat pixels;
     FileResult result;
     OutputRules rules;
+    bool abandoned = false;  // the run was stopped before it was filtered
   };
 
-  Loaded load(std::size_t item) {
-    Loaded loaded;
+  bool stopping() const { return interrupted_ || options_.stop.stop_requested(); }
+
+  Image load_next(tbb::flow_control& control) {
+    if (next_ == items_.size() || stopping()) {
+      control.stop();
+      return {};
+    }
+    return load(next_++);
+  }
+
+  Image load(std::size_t item) {
+    Image loaded;
     loaded.result.item = item;
     const BatchItem& source = items_[item];
     try {
       const auto start = Clock::now();
       loaded.rules = output_rules_for(source.input, options_.spec, options_.save);
-      loaded.image = load_image(source.input, options_.load);
-      validate(options_.spec, loaded.image.depth());
-      check_output_can_hold(source.output, loaded.image);
+      loaded.pixels = load_image(source.input, options_.load);
+      validate(options_.spec, loaded.pixels.depth());
+      check_output_can_hold(source.output, loaded.pixels);
       loaded.result.times.load = Clock::now() - start;
     } catch (const std::exception& error) {
       loaded.result = fail(item, error);
@@ -65,36 +80,38 @@ class StripPipeline {
     return loaded;
   }
 
-  // The filtered image, or nullopt after reporting the failure. On Interrupted, waits for the
-  // previous image's save (a whole image, kept), reports it and passes the exception on.
-  std::optional<FilterResult> filter(Loaded& current, std::future<FileResult>& saving,
-                                     ReportedItems& reported) {
+  // `image` filtered, or failed; abandoned when the run is stopped (before or while filtering).
+  Image filter(Image image) {
+    if (image.result.status == FileStatus::failed) return image;
+    image.abandoned = stopping();
+    if (image.abandoned) return image;
     try {
       const auto start = Clock::now();
-      FilterResult filtered = backend_.filter(current.image, options_.spec);
-      current.result.times.filter = Clock::now() - start;
-      current.image.release();
-      return filtered;
+      image.pixels = backend_.filter(image.pixels, options_.spec).image;
+      image.result.times.filter = Clock::now() - start;
     } catch (const Interrupted&) {
-      if (saving.valid()) reported(saving.get());
-      reported.interrupted();
+      interrupted_ = true;
+      image.abandoned = true;
     } catch (const std::exception& error) {
-      reported(fail(current.result.item, error));
+      image.result = fail(image.result.item, error);
     }
-    return std::nullopt;
+    return image;
   }
 
-  FileResult save(Loaded loaded, cv::Mat filtered) {
-    const BatchItem& target = items_[loaded.result.item];
+  // The result of saving `image` (a failed one as it is).
+  FileResult save(Image& image) {
+    if (image.result.status == FileStatus::failed) return image.result;
+    const BatchItem& target = items_[image.result.item];
     try {
       const auto start = Clock::now();
-      const std::vector<uchar> bytes = encode_image(filtered, target.output, options_.save);
-      write_file_atomically(target.output, std::as_bytes(std::span(bytes)), loaded.rules);
-      loaded.result.times.save = Clock::now() - start;
-      loaded.result.output_bytes = bytes.size();
-      return loaded.result;
+      const std::vector<uchar> bytes = encode_image(image.pixels, target.output, options_.save);
+      image.pixels.release();
+      write_file_atomically(target.output, std::as_bytes(std::span(bytes)), image.rules);
+      image.result.times.save = Clock::now() - start;
+      image.result.output_bytes = bytes.size();
+      return image.result;
     } catch (const std::exception& error) {
-      return fail(loaded.result.item, error);
+      return fail(image.result.item, error);
     }
   }
 
@@ -113,6 +130,8 @@ class StripPipeline {
   std::span<const BatchItem> items_;
   const BatchRunOptions& options_;
   FilterBackend backend_;
+  std::size_t next_ = 0;
+  std::atomic<bool> interrupted_{false};
 };
 
 }  // namespace

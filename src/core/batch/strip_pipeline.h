@@ -2,8 +2,10 @@
 
 #include <span>
 
-#include "core/batch/batch_runner.h"
+#include "core/batch/batch_options.h"
+#include "core/batch/batch_plan.h"
 #include "core/batch/reported_items.h"
+#include "core/ipc/process_runtime.h"
 
 namespace pblur {
 

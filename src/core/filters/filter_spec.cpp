@@ -15,64 +15,58 @@
 namespace pblur {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, FilterKind>, 37> kFilterNames{{
-    {"gaussian", FilterKind::gaussian},
-    {"box", FilterKind::box},
-    {"median", FilterKind::median},
-    {"pil-blur", FilterKind::pil_blur},
-    {"pil-contour", FilterKind::pil_contour},
-    {"pil-detail", FilterKind::pil_detail},
-    {"pil-edge-enhance", FilterKind::pil_edge_enhance},
-    {"pil-edge-enhance-more", FilterKind::pil_edge_enhance_more},
-    {"pil-emboss", FilterKind::pil_emboss},
-    {"pil-find-edges", FilterKind::pil_find_edges},
-    {"pil-sharpen", FilterKind::pil_sharpen},
-    {"pil-smooth", FilterKind::pil_smooth},
-    {"pil-smooth-more", FilterKind::pil_smooth_more},
-    {"pil-kernel", FilterKind::pil_kernel},
-    {"pil-median", FilterKind::pil_median},
-    {"pil-min", FilterKind::pil_min},
-    {"pil-max", FilterKind::pil_max},
-    {"pil-rank", FilterKind::pil_rank},
-    {"pil-mode", FilterKind::pil_mode},
-    {"pil-gaussian", FilterKind::pil_gaussian},
-    {"pil-box", FilterKind::pil_box},
-    {"pil-unsharp", FilterKind::pil_unsharp},
-    {"unsharp", FilterKind::unsharp},
-    {"bilateral", FilterKind::bilateral},
-    {"kernel", FilterKind::kernel},
-    {"erode", FilterKind::erode},
-    {"dilate", FilterKind::dilate},
-    {"open", FilterKind::open},
-    {"close", FilterKind::close},
-    {"gradient", FilterKind::gradient},
-    {"tophat", FilterKind::tophat},
-    {"blackhat", FilterKind::blackhat},
-    {"sobel", FilterKind::sobel},
-    {"scharr", FilterKind::scharr},
-    {"laplacian", FilterKind::laplacian},
-    {"min", FilterKind::min},
-    {"max", FilterKind::max},
-}};
+constexpr auto kFilterNames = enum_names<FilterKind>({
+    {FilterKind::gaussian, "gaussian"},
+    {FilterKind::box, "box"},
+    {FilterKind::median, "median"},
+    {FilterKind::pil_blur, "pil-blur"},
+    {FilterKind::pil_contour, "pil-contour"},
+    {FilterKind::pil_detail, "pil-detail"},
+    {FilterKind::pil_edge_enhance, "pil-edge-enhance"},
+    {FilterKind::pil_edge_enhance_more, "pil-edge-enhance-more"},
+    {FilterKind::pil_emboss, "pil-emboss"},
+    {FilterKind::pil_find_edges, "pil-find-edges"},
+    {FilterKind::pil_sharpen, "pil-sharpen"},
+    {FilterKind::pil_smooth, "pil-smooth"},
+    {FilterKind::pil_smooth_more, "pil-smooth-more"},
+    {FilterKind::pil_kernel, "pil-kernel"},
+    {FilterKind::pil_median, "pil-median"},
+    {FilterKind::pil_min, "pil-min"},
+    {FilterKind::pil_max, "pil-max"},
+    {FilterKind::pil_rank, "pil-rank"},
+    {FilterKind::pil_mode, "pil-mode"},
+    {FilterKind::pil_gaussian, "pil-gaussian"},
+    {FilterKind::pil_box, "pil-box"},
+    {FilterKind::pil_unsharp, "pil-unsharp"},
+    {FilterKind::unsharp, "unsharp"},
+    {FilterKind::bilateral, "bilateral"},
+    {FilterKind::kernel, "kernel"},
+    {FilterKind::erode, "erode"},
+    {FilterKind::dilate, "dilate"},
+    {FilterKind::open, "open"},
+    {FilterKind::close, "close"},
+    {FilterKind::gradient, "gradient"},
+    {FilterKind::tophat, "tophat"},
+    {FilterKind::blackhat, "blackhat"},
+    {FilterKind::sobel, "sobel"},
+    {FilterKind::scharr, "scharr"},
+    {FilterKind::laplacian, "laplacian"},
+    {FilterKind::min, "min"},
+    {FilterKind::max, "max"},
+});
 
 constexpr std::array<std::string_view, kFilterNames.size()> kFilterNameList = [] {
   std::array<std::string_view, kFilterNames.size()> names{};
-  for (std::size_t i = 0; i < names.size(); ++i) names[i] = kFilterNames[i].first;
+  std::size_t i = 0;
+  for (const auto& entry : kFilterNames) names[i++] = entry.name;
   return names;
 }();
 
-constexpr std::array<std::pair<std::string_view, BorderMode>, 4> kBorderNames{{
-    {"reflect101", BorderMode::reflect101},
-    {"replicate", BorderMode::replicate},
-    {"reflect", BorderMode::reflect},
-    {"constant", BorderMode::constant},
-}};
-
-constexpr std::array<std::pair<std::string_view, MorphShape>, 3> kShapeNames{{
-    {"rect", MorphShape::rect},
-    {"ellipse", MorphShape::ellipse},
-    {"cross", MorphShape::cross},
-}};
+constexpr auto kShapeNames = enum_names<MorphShape>({
+    {MorphShape::rect, "rect"},
+    {MorphShape::ellipse, "ellipse"},
+    {MorphShape::cross, "cross"},
+});
 
 // cv::GaussianBlur's own rule for a kernel size derived from sigma.
 int gaussian_kernel_size_from_sigma(double sigma, int depth) {
@@ -209,31 +203,19 @@ void FilterChain::append(const FilterSpec& next) {
 }
 
 std::optional<FilterKind> parse_filter_kind(std::string_view name) {
-  for (const auto& [text, kind] : kFilterNames) {
-    if (text == name) return kind;
-  }
-  return std::nullopt;
+  return kFilterNames.from_name(name);
 }
 
 std::optional<BorderMode> parse_border_mode(std::string_view name) {
-  for (const auto& [text, mode] : kBorderNames) {
-    if (text == name) return mode;
-  }
-  return std::nullopt;
+  return kBorderModeNames.from_name(name);
 }
 
 std::optional<MorphShape> parse_morph_shape(std::string_view name) {
-  for (const auto& [text, shape] : kShapeNames) {
-    if (text == name) return shape;
-  }
-  return std::nullopt;
+  return kShapeNames.from_name(name);
 }
 
 std::string_view morph_shape_name(MorphShape shape) {
-  for (const auto& [text, s] : kShapeNames) {
-    if (s == shape) return text;
-  }
-  return "?";
+  return kShapeNames.to_name(shape);
 }
 
 bool is_morphology(FilterKind kind) {
@@ -245,10 +227,7 @@ bool is_derivative(FilterKind kind) {
 }
 
 std::string_view filter_kind_name(FilterKind kind) {
-  for (const auto& [text, k] : kFilterNames) {
-    if (k == kind) return text;
-  }
-  return "?";
+  return kFilterNames.to_name(kind);
 }
 
 std::span<const std::string_view> filter_kind_names() {
@@ -256,10 +235,7 @@ std::span<const std::string_view> filter_kind_names() {
 }
 
 std::string_view border_mode_name(BorderMode mode) {
-  for (const auto& [text, m] : kBorderNames) {
-    if (m == mode) return text;
-  }
-  return "?";
+  return kBorderModeNames.to_name(mode);
 }
 
 int opencv_border(BorderMode mode) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/enum_names.h"
+
 namespace pblur {
 
 enum class FilterKind : int {
@@ -48,6 +50,12 @@ enum class FilterKind : int {
   max,
 };
 enum class BorderMode : int { reflect101, replicate, reflect, constant };
+inline constexpr auto kBorderModeNames = enum_names<BorderMode>({
+    {BorderMode::reflect101, "reflect101"},
+    {BorderMode::replicate, "replicate"},
+    {BorderMode::reflect, "reflect"},
+    {BorderMode::constant, "constant"},
+});
 enum class MorphShape : int { rect, ellipse, cross };
 
 // pil-kernel's 25 and a kernel file's 7 x 7: cv::filter2D turns to a DFT, whose rounding depends

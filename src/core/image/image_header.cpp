@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "core/base/enum_names.h"
 #include "core/image/byte_reader.h"
 #include "core/image/header_readers.h"
 
@@ -124,38 +125,29 @@ ImageSize read_size(ImageFormat format, std::span<const std::byte> file) {
 
 }  // namespace
 
+namespace {
+
+constexpr auto kFormatNames = enum_names<ImageFormat>({
+    {ImageFormat::jpeg, "JPEG"},
+    {ImageFormat::png, "PNG"},
+    {ImageFormat::bmp, "BMP"},
+    {ImageFormat::pnm, "PNM"},
+    {ImageFormat::pam, "PAM"},
+    {ImageFormat::pfm, "PFM"},
+    {ImageFormat::tiff, "TIFF"},
+    {ImageFormat::webp, "WebP"},
+    {ImageFormat::sun_raster, "Sun raster"},
+    {ImageFormat::hdr, "Radiance HDR"},
+    {ImageFormat::exr, "OpenEXR"},
+    {ImageFormat::jpeg2000, "JPEG 2000"},
+    {ImageFormat::dicom, "DICOM"},
+    {ImageFormat::unknown, "unknown"},
+});
+
+}  // namespace
+
 std::string_view format_name(ImageFormat format) {
-  switch (format) {
-    case ImageFormat::jpeg:
-      return "JPEG";
-    case ImageFormat::png:
-      return "PNG";
-    case ImageFormat::bmp:
-      return "BMP";
-    case ImageFormat::pnm:
-      return "PNM";
-    case ImageFormat::pam:
-      return "PAM";
-    case ImageFormat::pfm:
-      return "PFM";
-    case ImageFormat::tiff:
-      return "TIFF";
-    case ImageFormat::webp:
-      return "WebP";
-    case ImageFormat::sun_raster:
-      return "Sun raster";
-    case ImageFormat::hdr:
-      return "Radiance HDR";
-    case ImageFormat::exr:
-      return "OpenEXR";
-    case ImageFormat::jpeg2000:
-      return "JPEG 2000";
-    case ImageFormat::dicom:
-      return "DICOM";
-    case ImageFormat::unknown:
-      break;
-  }
-  return "unknown";
+  return kFormatNames.to_name(format);
 }
 
 ImageHeader read_image_header(std::span<const std::byte> file) {

@@ -7,27 +7,27 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "core/base/enum_names.h"
+
 namespace pblur {
 namespace {
 
-std::optional<FaultStage> parse_stage(std::string_view text) {
-  if (text == "waiting_for_task") return FaultStage::waiting_for_task;
-  if (text == "holding_queue_lock") return FaultStage::holding_queue_lock;
-  if (text == "took_task") return FaultStage::took_task;
-  if (text == "running_task") return FaultStage::running_task;
-  if (text == "sending_result") return FaultStage::sending_result;
-  return std::nullopt;
-}
+constexpr auto kStageNames = enum_names<FaultStage>({
+    {FaultStage::waiting_for_task, "waiting_for_task"},
+    {FaultStage::holding_queue_lock, "holding_queue_lock"},
+    {FaultStage::took_task, "took_task"},
+    {FaultStage::running_task, "running_task"},
+    {FaultStage::sending_result, "sending_result"},
+});
 
-std::optional<FaultAction> parse_action(std::string_view text) {
-  if (text == "kill") return FaultAction::kill;
-  if (text == "segv") return FaultAction::segv;
-  if (text == "abort") return FaultAction::abort;
-  if (text == "exit") return FaultAction::exit;
-  if (text == "throw") return FaultAction::throw_error;
-  if (text == "hang") return FaultAction::hang;
-  return std::nullopt;
-}
+constexpr auto kActionNames = enum_names<FaultAction>({
+    {FaultAction::kill, "kill"},
+    {FaultAction::segv, "segv"},
+    {FaultAction::abort, "abort"},
+    {FaultAction::exit, "exit"},
+    {FaultAction::throw_error, "throw"},
+    {FaultAction::hang, "hang"},
+});
 
 std::optional<std::int64_t> parse_number(std::string_view text) {
   std::int64_t value = 0;
@@ -38,12 +38,12 @@ std::optional<std::int64_t> parse_number(std::string_view text) {
 
 bool apply_field(std::string_view key, std::string_view value, FaultPlan& plan) {
   if (key == "stage") {
-    const auto stage = parse_stage(value);
+    const auto stage = kStageNames.from_name(value);
     if (stage) plan.stage = *stage;
     return stage.has_value();
   }
   if (key == "action") {
-    const auto action = parse_action(value);
+    const auto action = kActionNames.from_name(value);
     if (action) plan.action = *action;
     return action.has_value();
   }

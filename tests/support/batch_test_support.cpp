@@ -105,15 +105,25 @@ RunResult run_pblur_as(uid_t user, const std::vector<std::string>& args, const f
   return run_with_logs(args, launch);
 }
 
+namespace {
+
+// Starts pblur in `cwd` with its stdout and stderr both on `descriptor`, which is closed here once
+// pblur has its own copy.
+pid_t start_writing_to(FileDescriptor descriptor, const std::vector<std::string>& args,
+                       const fs::path& cwd) {
+  testing::Output output;
+  output.descriptor = descriptor.get();
+  return testing::start_pblur(args, output, launch_in(cwd, {}));
+}
+
+}  // namespace
+
 RunResult run_pblur_until_lines(const std::vector<std::string>& args, const fs::path& cwd,
                                 std::size_t lines) {
   int ends[2];
   if (pipe2(ends, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  FileDescriptor reader(ends[0]), writer(ends[1]);
-  testing::Output output;
-  output.descriptor = writer.get();
-  const pid_t pid = testing::start_pblur(args, output, launch_in(cwd, {}));
-  writer.reset();
+  FileDescriptor reader(ends[0]);
+  const pid_t pid = start_writing_to(FileDescriptor(ends[1]), args, cwd);
   RunResult result;
   std::byte byte;
   while (std::size_t(std::count(result.out.begin(), result.out.end(), '\n')) < lines &&
@@ -127,29 +137,23 @@ RunResult run_pblur_until_lines(const std::vector<std::string>& args, const fs::
 
 RunResult run_pblur_in_terminal(const std::vector<std::string>& args, const fs::path& cwd,
                                 int columns) {
-  std::vector<std::string> argv{PBLUR_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> argv_c;
-  for (std::string& word : argv) argv_c.push_back(word.data());
-  argv_c.push_back(nullptr);
   winsize size{};
   size.ws_row = 24;
   size.ws_col = static_cast<unsigned short>(columns);
-  int terminal = -1;
-  const pid_t pid = forkpty(&terminal, nullptr, nullptr, &size);
-  if (pid == 0) {
-    if (chdir(cwd.c_str()) != 0) _exit(127);
-    execv(argv_c[0], argv_c.data());
-    _exit(127);
+  int ends[2];
+  if (openpty(&ends[0], &ends[1], nullptr, nullptr, &size) != 0) {
+    throw std::runtime_error("openpty failed");
   }
+  FileDescriptor terminal(ends[0]);
+  const pid_t pid = start_writing_to(FileDescriptor(ends[1]), args, cwd);
   RunResult result;
   char buffer[4096];
   while (true) {
-    const ssize_t n = read(terminal, buffer, sizeof buffer);
+    const ssize_t n = read(terminal.get(), buffer, sizeof buffer);
     if (n > 0) result.err.append(buffer, std::size_t(n));
     if (n == 0 || (n < 0 && errno != EINTR)) break;  // EIO once pblur has closed the terminal
   }
-  close(terminal);
+  terminal.reset();
   result.exit_code = wait_for(pid);
   return result;
 }

@@ -1,4 +1,5 @@
 // Every backend, worker count and strip split gives the bytes of the whole-image call.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/backends/filter_backend.h"
+#include "core/backends/process_backend.h"
 #include "core/backends/sequential_backend.h"
 #include "core/base/errors.h"
 #include "core/filters/filters.h"
@@ -294,6 +296,14 @@ TEST(BackendEquivalence, StandaloneRowsAvoidOpenCvsInexactSubmatrixPath) {
   cv::Mat out(100, 400, CV_8UC3);
   filter_strip(spec, standalone_rows(image, 70, 230), strip, image.rows, out);
   EXPECT_TRUE(testing::identical(out, whole.rowRange(100, 200)));
+}
+
+TEST(BackendEquivalence, ProcessBackendRefusesZeroWorkersByValue) {
+  BackendChoice none;
+  none.workers = 0;
+  EXPECT_THAT([&] { ProcessBackend backend(testing::runtime(), none); },
+              ::testing::ThrowsMessage<UsageError>(
+                  ::testing::StrEq("the worker process count must be at least 1, got 0")));
 }
 
 }  // namespace
