@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -226,19 +227,24 @@ BackendChoice choice(BackendKind kind, int workers, int strips,
 
 class BackendEquivalence : public ::testing::TestWithParam<Config> {};
 
-TEST_P(BackendEquivalence, MatchesTheWholeImageCallBitForBit) {
-  FilterBackend backend(GetParam().choice, &testing::runtime());
-  std::uint64_t seed = 1;
+// Every filter on every shape through `filter` equals each filter's whole-image call.
+void expect_whole_image_bytes(
+    std::uint64_t seed, const std::function<cv::Mat(const cv::Mat&, const FilterChain&)>& filter) {
   for (const Shape& shape : kShapes) {
     const cv::Mat image = testing::random_image(shape.rows, shape.cols, shape.type, seed++);
-    for (const FilterChain& spec : all_filters()) {
-      if (!applies(spec, image.depth())) continue;
-      SCOPED_TRACE(std::string(shape.name) + ", " + describe_filter(spec, image.depth()));
-      const cv::Mat expected = filter_image(image, spec);  // each filter's whole-image call
-      const cv::Mat actual = backend.filter(image, spec).image;
-      ASSERT_TRUE(testing::identical(actual, expected));
+    for (const FilterChain& chain : all_filters()) {
+      if (!applies(chain, image.depth())) continue;
+      SCOPED_TRACE(std::string(shape.name) + ", " + describe_filter(chain, image.depth()));
+      ASSERT_TRUE(testing::identical(filter(image, chain), filter_image(image, chain)));
     }
   }
+}
+
+TEST_P(BackendEquivalence, MatchesTheWholeImageCallBitForBit) {
+  FilterBackend backend(GetParam().choice, &testing::runtime());
+  expect_whole_image_bytes(1, [&](const cv::Mat& image, const FilterChain& chain) {
+    return backend.filter(image, chain).image;
+  });
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -282,16 +288,9 @@ cv::Mat filtered_by_strips(const cv::Mat& image, const FilterChain& chain, int s
 }
 
 TEST_P(StripSplit, StripsPutTogetherEqualTheWholeImage) {
-  std::uint64_t seed = 100;
-  for (const Shape& shape : kShapes) {
-    const cv::Mat image = testing::random_image(shape.rows, shape.cols, shape.type, seed++);
-    for (const FilterChain& chain : all_filters()) {
-      if (!applies(chain, image.depth())) continue;
-      SCOPED_TRACE(std::string(shape.name) + ", " + describe_filter(chain, image.depth()));
-      ASSERT_TRUE(testing::identical(filtered_by_strips(image, chain, GetParam()),
-                                     filter_image(image, chain)));
-    }
-  }
+  expect_whole_image_bytes(100, [&](const cv::Mat& image, const FilterChain& chain) {
+    return filtered_by_strips(image, chain, GetParam());
+  });
 }
 
 INSTANTIATE_TEST_SUITE_P(AllSplits, StripSplit, ::testing::Values(1, 2, 3, 7, 40, 500),
