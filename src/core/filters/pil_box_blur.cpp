@@ -89,15 +89,62 @@ void vertical_passes(const cv::Mat& src, cv::Mat& dst, cv::Mat& spare, const Box
   }
 }
 
-// The horizontal passes run down the columns of the transposed image, as Pillow's do.
+template <int Bytes>
+struct Pixel {
+  unsigned char bytes[Bytes];
+};
+
+// dst = src transposed, pixels of `Bytes` bytes: src's rows are read side by side, so that a band
+// of a few rows transposes in one sweep of the cache.
+template <int Bytes>
+void transpose_pixels(const cv::Mat& src, cv::Mat& dst) {
+  using P = Pixel<Bytes>;
+  for (int x = 0; x < src.cols; ++x) {
+    P* out = dst.ptr<P>(x);
+    for (int y = 0; y < src.rows; ++y) out[y] = src.ptr<P>(y)[x];
+  }
+}
+
+void transpose(const cv::Mat& src, cv::Mat& dst) {
+  dst.create(src.cols, src.rows, src.type());
+  switch (src.elemSize()) {
+    case 1:
+      return transpose_pixels<1>(src, dst);
+    case 2:
+      return transpose_pixels<2>(src, dst);
+    case 3:
+      return transpose_pixels<3>(src, dst);
+    case 4:
+      return transpose_pixels<4>(src, dst);
+    case 6:
+      return transpose_pixels<6>(src, dst);
+    default:
+      return transpose_pixels<8>(src, dst);
+  }
+}
+
+// The horizontal passes run down the columns of the transposed image, as Pillow's do, a band of
+// rows at a time: a band's passes stay in the cache.
+template <typename T>
+void horizontal_passes(const cv::Mat& src, cv::Mat& dst, const BoxWeights& weights, int passes) {
+  constexpr int band = 32;
+  dst.create(src.size(), src.type());
+  thread_local cv::Mat transposed, across, spare, back;
+  for (int y = 0; y < src.rows; y += band) {
+    const int end = std::min(src.rows, y + band);
+    transpose(src.rowRange(y, end), transposed);
+    vertical_passes<T>(transposed, across, spare, weights, passes);
+    transpose(across, back);
+    back.copyTo(dst.rowRange(y, end));
+  }
+}
+
 template <typename T>
 void box_passes(const cv::Mat& src, cv::Mat& dst, float radius, int passes) {
   const BoxWeights weights = box_weights(radius);
-  cv::Mat transposed, across, spare;
-  cv::transpose(src, transposed);
-  vertical_passes<T>(transposed, across, spare, weights, passes);
-  cv::transpose(across, transposed);
-  vertical_passes<T>(transposed, dst, spare, weights, passes);
+  cv::Mat across, spare;
+  horizontal_passes<T>(src, across, weights, passes);
+  vertical_passes<T>(across, dst, spare, weights, passes);
 }
 
 template <typename T>
