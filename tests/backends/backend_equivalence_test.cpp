@@ -1,8 +1,11 @@
-// Every backend, worker count and strip split gives the bytes of the whole-image call.
+// Every backend (sequential, threads, processes with shared memory or copies), worker count
+// (1, 2, 3, 7) and strip split gives the bytes of the whole-image call, for every filter, on
+// every shape: 1x1, one row, one column, prime sizes, gray, BGR, BGRA, 16-bit.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,6 +16,7 @@
 #include "core/backends/sequential_backend.h"
 #include "core/base/errors.h"
 #include "core/filters/filters.h"
+#include "core/filters/strip_plan.h"
 #include "test_support.h"
 
 namespace pblur {
@@ -118,6 +122,15 @@ FilterSpec pil_kernel_5x5() {
   return spec;
 }
 
+FilterSpec pil_kernel_3x3() {
+  FilterSpec spec = pil(FilterKind::pil_kernel, 3);
+  spec.kernel_count = 9;
+  for (int i = 0; i < 9; ++i) spec.kernel[std::size_t(i)] = float((i * 4) % 9) - 3.25f;
+  spec.scale = -0.6f;  // negative sums land on both clamps
+  spec.offset = 7;
+  return spec;
+}
+
 FilterChain chain_of(std::initializer_list<FilterSpec> filters) {
   FilterChain chain(*filters.begin());
   for (auto it = filters.begin() + 1; it != filters.end(); ++it) chain.append(*it);
@@ -141,9 +154,15 @@ std::vector<FilterChain> all_filters() {
   specs.push_back(make(FilterKind::median, 0, 7));   // 16-bit: pblur's own median
   specs.push_back(make(FilterKind::median, 0, 21));  // 8-bit: pblur's own median
   specs.push_back(make(FilterKind::median, 0, 61));  // 8-bit: the constant-time median
-  specs.push_back(pil(FilterKind::pil_contour));
-  specs.push_back(pil(FilterKind::pil_smooth_more));
+  specs.push_back(make(FilterKind::median, 0, 31));  // 16-bit: the histogram jumps blocks
+  for (FilterKind kind :
+       {FilterKind::pil_contour, FilterKind::pil_detail, FilterKind::pil_edge_enhance,
+        FilterKind::pil_edge_enhance_more, FilterKind::pil_emboss, FilterKind::pil_find_edges,
+        FilterKind::pil_sharpen, FilterKind::pil_smooth, FilterKind::pil_smooth_more})
+    specs.push_back(pil(kind));
+  specs.push_back(pil_kernel_3x3());
   specs.push_back(pil_kernel_5x5());
+  specs.push_back(pil(FilterKind::pil_rank, 7, 40));
   specs.push_back(pil(FilterKind::pil_median, 5));
   specs.push_back(pil(FilterKind::pil_rank, 3, 2));
   specs.push_back(pil(FilterKind::pil_min));
@@ -152,6 +171,8 @@ std::vector<FilterChain> all_filters() {
   specs.push_back(pil_radius(FilterKind::pil_gaussian, 1.6f));
   specs.push_back(pil_radius(FilterKind::pil_gaussian, 9.0f));  // context past the small shapes
   specs.push_back(pil_radius(FilterKind::pil_box, 2.5f));
+  specs.push_back(pil_radius(FilterKind::pil_box, 0.0f));   // a copy
+  specs.push_back(pil_radius(FilterKind::pil_box, 30.5f));  // reach past every small shape
   specs.push_back(pil_radius(FilterKind::pil_unsharp, 3.0f));
   specs.push_back(unsharp());
   specs.push_back(bilateral());  // 8-bit only
@@ -208,37 +229,76 @@ BackendChoice choice(BackendKind kind, int workers, int strips,
 
 class BackendEquivalence : public ::testing::TestWithParam<Config> {};
 
-TEST_P(BackendEquivalence, MatchesTheWholeImageCallBitForBit) {
-  FilterBackend backend(GetParam().choice, &testing::runtime());
-  std::uint64_t seed = 1;
+// Every filter on every shape through `filter` equals each filter's whole-image call.
+void expect_whole_image_bytes(
+    std::uint64_t seed, const std::function<cv::Mat(const cv::Mat&, const FilterChain&)>& filter) {
   for (const Shape& shape : kShapes) {
     const cv::Mat image = testing::random_image(shape.rows, shape.cols, shape.type, seed++);
-    for (const FilterChain& spec : all_filters()) {
-      if (!applies(spec, image.depth())) continue;
-      SCOPED_TRACE(std::string(shape.name) + ", " + describe_filter(spec, image.depth()));
-      const cv::Mat expected = filter_sequential(image, spec).image;
-      const cv::Mat actual = backend.filter(image, spec).image;
-      ASSERT_TRUE(testing::identical(actual, expected));
+    for (const FilterChain& chain : all_filters()) {
+      if (!applies(chain, image.depth())) continue;
+      SCOPED_TRACE(std::string(shape.name) + ", " + describe_filter(chain, image.depth()));
+      ASSERT_TRUE(testing::identical(filter(image, chain), filter_image(image, chain)));
     }
   }
+}
+
+TEST_P(BackendEquivalence, MatchesTheWholeImageCallBitForBit) {
+  FilterBackend backend(GetParam().choice, &testing::runtime());
+  expect_whole_image_bytes(1, [&](const cv::Mat& image, const FilterChain& chain) {
+    return backend.filter(image, chain).image;
+  });
 }
 
 INSTANTIATE_TEST_SUITE_P(
     AllBackends, BackendEquivalence,
     ::testing::Values(
+        Config{"seq", choice(BackendKind::sequential, 1, 0)},
         Config{"threads_1", choice(BackendKind::threads, 1, 0)},
         Config{"threads_2", choice(BackendKind::threads, 2, 0)},
         Config{"threads_3_strips_7", choice(BackendKind::threads, 3, 7)},
         Config{"threads_2_strips_500", choice(BackendKind::threads, 2, 500)},
+        Config{"threads_7", choice(BackendKind::threads, 7, 0)},
+        Config{"threads_7_strips_3", choice(BackendKind::threads, 7, 3)},
         Config{"procs_1", choice(BackendKind::processes, 1, 0)},
         Config{"procs_2", choice(BackendKind::processes, 2, 0)},
         Config{"procs_3", choice(BackendKind::processes, 3, 0)},
         Config{"procs_7", choice(BackendKind::processes, 7, 0)},
         Config{"procs_2_strips_500", choice(BackendKind::processes, 2, 500)},
+        Config{"procs_1_copy", choice(BackendKind::processes, 1, 0, Transport::copy)},
         Config{"procs_2_copy", choice(BackendKind::processes, 2, 0, Transport::copy)},
+        Config{"procs_3_copy", choice(BackendKind::processes, 3, 0, Transport::copy)},
+        Config{"procs_7_copy", choice(BackendKind::processes, 7, 0, Transport::copy)},
         Config{"procs_3_strips_7_copy", choice(BackendKind::processes, 3, 7, Transport::copy)},
         Config{"procs_2_strips_500_copy", choice(BackendKind::processes, 2, 500, Transport::copy)}),
     [](const ::testing::TestParamInfo<Config>& param) { return std::string(param.param.name); });
+
+// Every strip split, in process: filter_strip on each strip's standalone context rows, the strips
+// put together, equals the whole image filtered, for every filter and shape. From 1 strip to
+// more strips than rows, which makes one-row strips thinner than every radius.
+class StripSplit : public ::testing::TestWithParam<int> {};
+
+cv::Mat filtered_by_strips(const cv::Mat& image, const FilterChain& chain, int strips) {
+  const StripPlan plan(image.rows, strips, filter_radius(chain, image.depth()));
+  cv::Mat assembled(image.size(), image.type());
+  for (const Strip& strip : plan) {
+    cv::Mat out(strip.rows(), image.cols, image.type());
+    filter_strip(chain, standalone_rows(image, strip.context_begin, strip.context_end), strip,
+                 image.rows, out);
+    out.copyTo(assembled.rowRange(strip.begin, strip.end));
+  }
+  return assembled;
+}
+
+TEST_P(StripSplit, StripsPutTogetherEqualTheWholeImage) {
+  expect_whole_image_bytes(100, [&](const cv::Mat& image, const FilterChain& chain) {
+    return filtered_by_strips(image, chain, GetParam());
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(AllSplits, StripSplit, ::testing::Values(1, 2, 3, 7, 40, 500),
+                         [](const ::testing::TestParamInfo<int>& param) {
+                           return "strips_" + std::to_string(param.param);
+                         });
 
 // The chain's reference is its filters applied to the whole image one after another.
 TEST(BackendEquivalence, ChainEqualsItsFiltersAppliedInTurn) {

@@ -59,5 +59,26 @@ TEST(RankFilter, SlidingHistogramRankIsTheSortedWindowsValue) {
   expect_sorted_window_rank<ushort>(testing::random_image(11, 12, CV_16UC3, 4), 3, 0);
 }
 
+// The histogram's value jumps whole blocks of 256 (16-bit) or 16 (8-bit) values, empty or full:
+// values far apart, at the extremes, and crowded into one block, at every kind of rank.
+TEST(RankFilter, SlidingHistogramJumpsBlocksExactly) {
+  cv::Mat spread = testing::random_image(14, 19, CV_16UC2, 5);
+  spread.forEach<cv::Vec<ushort, 2>>([](cv::Vec<ushort, 2>& pixel, const int*) {
+    pixel[0] = ushort(pixel[0] % 256 * 257);      // 8-bit values scaled: 256 apart
+    pixel[1] = ushort(pixel[1] % 2 ? 65535 : 0);  // the extremes only
+  });
+  cv::Mat crowded = testing::random_image(13, 17, CV_16UC1, 6);
+  crowded.forEach<ushort>([](ushort& value, const int*) { value = ushort(40000 + value % 256); });
+  const cv::Mat bytes = testing::random_image(12, 15, CV_8UC3, 7);
+  for (int size : {3, 5, 11}) {
+    const int last = size * size - 1;
+    for (int rank : {0, 1, last / 2, last - 1, last}) {
+      expect_sorted_window_rank<ushort>(spread, size, rank);
+      expect_sorted_window_rank<ushort>(crowded, size, rank);
+      expect_sorted_window_rank<uchar>(bytes, size, rank);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pblur

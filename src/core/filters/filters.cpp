@@ -25,14 +25,13 @@ void median(const cv::Mat& src, cv::Mat& dst, int ksize) {
 
 // Pillow's RankFilter: the window's value of rank `rank`, edges repeated.
 void pil_rank(const FilterSpec& spec, const cv::Mat& src, cv::Mat& dst) {
-  const int last = spec.size * spec.size - 1;
   const cv::Mat square = cv::Mat::ones(spec.size, spec.size, CV_8U);
   if (spec.kind == FilterKind::pil_min) {
     cv::erode(src, dst, square, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
   } else if (spec.kind == FilterKind::pil_max) {
     cv::dilate(src, dst, square, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
   } else if (spec.kind == FilterKind::pil_median) {
-    rank_filter(src, dst, spec.size, last / 2);
+    median(src, dst, spec.size);  // the same middle value, OpenCV's where it takes the size
   } else {
     rank_filter(src, dst, spec.size, spec.rank);
   }

@@ -7,6 +7,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/filters/vector_clones.h"
+
 namespace pblur {
 namespace {
 
@@ -43,31 +45,17 @@ Accumulator<T> sum_before_first(const Value& at, int radius, int last) {
   return sum;
 }
 
-// One horizontal pass over one channel of one row: `stride` apart, `length` values.
+// The sums down every column, a row at a time. `left`, `add` and `right` are the rows that leave,
+// enter and lie beyond the window; the loop vectorises.
 template <typename T>
-void line_pass(const T* in, T* out, int length, int stride, const BoxWeights& w) {
+PBLUR_VECTOR_CLONES void slide_rows(const T* left, const T* add, const T* right, int count,
+                                    const BoxWeights& w, Accumulator<T>* sums, T* out) {
   using Acc = Accumulator<T>;
-  const int last = length - 1, r = w.radius;
-  const auto at = [&](int i) { return Acc(in[std::clamp(i, 0, last) * stride]); };
-  Acc acc = sum_before_first<T>(at, r, last);
-  const int inner_first = r + 1, inner_end = length - r - 1;
-  int x = 0;
-  const auto step = [&](Acc left, Acc add, Acc right) {
-    acc = acc + add - left;
-    out[x * stride] = rounded<T>(acc * w.whole + (left + right) * w.far);
-  };
-  for (; x < std::min(inner_first, length); ++x) step(at(x - r - 1), at(x + r), at(x + r + 1));
-  for (; x < inner_end; ++x)
-    step(Acc(in[(x - r - 1) * stride]), Acc(in[(x + r) * stride]), Acc(in[(x + r + 1) * stride]));
-  for (; x < length; ++x) step(at(x - r - 1), at(x + r), at(x + r + 1));
-}
-
-template <typename T>
-void horizontal_pass(const cv::Mat& src, cv::Mat& dst, const BoxWeights& w) {
-  const int channels = src.channels();
-  for (int y = 0; y < src.rows; ++y) {
-    for (int c = 0; c < channels; ++c)
-      line_pass<T>(src.ptr<T>(y) + c, dst.ptr<T>(y) + c, src.cols, channels, w);
+  const Acc whole = w.whole, far = w.far;
+  for (int i = 0; i < count; ++i) {
+    const Acc sum = sums[i] + add[i] - left[i];
+    sums[i] = sum;
+    out[i] = rounded<T>(sum * whole + (Acc(left[i]) + right[i]) * far);
   }
 }
 
@@ -77,60 +65,109 @@ void vertical_pass(const cv::Mat& src, cv::Mat& dst, const BoxWeights& w) {
   using Acc = Accumulator<T>;
   const int n = src.cols * src.channels(), last = src.rows - 1, r = w.radius;
   const auto row = [&](int y) { return src.ptr<T>(std::clamp(y, 0, last)); };
-  std::vector<Acc> acc(std::size_t(n), 0);
+  thread_local std::vector<Acc> sums;
+  sums.assign(std::size_t(n), 0);
   for (int i = 0; i < n; ++i) {
-    acc[std::size_t(i)] =
+    sums[std::size_t(i)] =
         sum_before_first<T>([&](int y) { return Acc(src.ptr<T>(y)[i]); }, r, last);
   }
-  for (int y = 0; y <= last; ++y) {
-    const T* left = row(y - r - 1);
-    const T* add = row(y + r);
-    const T* right = row(y + r + 1);
-    T* out = dst.ptr<T>(y);
-    for (int i = 0; i < n; ++i) {
-      Acc& a = acc[std::size_t(i)];
-      a = a + add[i] - left[i];
-      out[i] = rounded<T>(a * w.whole + (Acc(left[i]) + right[i]) * w.far);
-    }
+  for (int y = 0; y <= last; ++y)
+    slide_rows<T>(row(y - r - 1), row(y + r), row(y + r + 1), n, w, sums.data(), dst.ptr<T>(y));
+}
+
+// `passes` vertical passes from `src` into `dst`, through `spare`.
+template <typename T>
+void vertical_passes(const cv::Mat& src, cv::Mat& dst, cv::Mat& spare, const BoxWeights& weights,
+                     int passes) {
+  dst.create(src.size(), src.type());
+  spare.create(src.size(), src.type());
+  cv::Mat current = src;
+  for (int i = 0; i < passes; ++i) {
+    cv::Mat& target = (passes - i) % 2 == 1 ? dst : spare;  // the last pass lands in dst
+    vertical_pass<T>(current, target, weights);
+    current = target;
+  }
+}
+
+template <int Bytes>
+struct Pixel {
+  unsigned char bytes[Bytes];
+};
+
+// dst = src transposed, pixels of `Bytes` bytes: src's rows are read side by side, so that a band
+// of a few rows transposes in one sweep of the cache.
+template <int Bytes>
+void transpose_pixels(const cv::Mat& src, cv::Mat& dst) {
+  using P = Pixel<Bytes>;
+  for (int x = 0; x < src.cols; ++x) {
+    P* out = dst.ptr<P>(x);
+    for (int y = 0; y < src.rows; ++y) out[y] = src.ptr<P>(y)[x];
+  }
+}
+
+void transpose(const cv::Mat& src, cv::Mat& dst) {
+  dst.create(src.cols, src.rows, src.type());
+  switch (src.elemSize()) {
+    case 1:
+      return transpose_pixels<1>(src, dst);
+    case 2:
+      return transpose_pixels<2>(src, dst);
+    case 3:
+      return transpose_pixels<3>(src, dst);
+    case 4:
+      return transpose_pixels<4>(src, dst);
+    case 6:
+      return transpose_pixels<6>(src, dst);
+    default:
+      return transpose_pixels<8>(src, dst);
+  }
+}
+
+// The horizontal passes run down the columns of the transposed image, as Pillow's do, a band of
+// rows at a time: a band's passes stay in the cache.
+template <typename T>
+void horizontal_passes(const cv::Mat& src, cv::Mat& dst, const BoxWeights& weights, int passes) {
+  constexpr int band = 32;
+  dst.create(src.size(), src.type());
+  thread_local cv::Mat transposed, across, spare, back;
+  for (int y = 0; y < src.rows; y += band) {
+    const int end = std::min(src.rows, y + band);
+    transpose(src.rowRange(y, end), transposed);
+    vertical_passes<T>(transposed, across, spare, weights, passes);
+    transpose(across, back);
+    back.copyTo(dst.rowRange(y, end));
   }
 }
 
 template <typename T>
 void box_passes(const cv::Mat& src, cv::Mat& dst, float radius, int passes) {
   const BoxWeights weights = box_weights(radius);
-  cv::Mat a(src.size(), src.type()), b(src.size(), src.type());
-  cv::Mat current = src;
-  for (int i = 0; i < passes; ++i) {
-    cv::Mat& target = i % 2 == 0 ? a : b;
-    horizontal_pass<T>(current, target, weights);
-    current = target;
-  }
-  for (int i = 0; i < passes; ++i) {
-    cv::Mat& target = i % 2 == 0 ? b : a;
-    vertical_pass<T>(current, target, weights);
-    current = target;
-  }
-  current.copyTo(dst);
+  cv::Mat across, spare;
+  horizontal_passes<T>(src, across, weights, passes);
+  vertical_passes<T>(across, dst, spare, weights, passes);
 }
 
 template <typename T>
-T clip(long value) {
-  constexpr long top = (1L << (8 * sizeof(T))) - 1;
-  return static_cast<T>(std::clamp(value, 0L, top));
+int clip(int value) {
+  constexpr int top = (1 << (8 * sizeof(T))) - 1;
+  return std::clamp(value, 0, top);
+}
+
+// In int, as Pillow's C: |diff * percent| stays below 65535 * 10000.
+template <typename T>
+PBLUR_VECTOR_CLONES void unsharp_row(const T* in, const T* blur, int count, int percent,
+                                     int threshold, T* out) {
+  for (int i = 0; i < count; ++i) {
+    const int diff = int(in[i]) - int(blur[i]);
+    out[i] = T(std::abs(diff) > threshold ? clip<T>(in[i] + diff * percent / 100) : in[i]);
+  }
 }
 
 template <typename T>
 void unsharp(const cv::Mat& src, const cv::Mat& blurred, int percent, int threshold, cv::Mat& dst) {
   const int n = src.cols * src.channels();
-  for (int y = 0; y < src.rows; ++y) {
-    const T* in = src.ptr<T>(y);
-    const T* blur = blurred.ptr<T>(y);
-    T* out = dst.ptr<T>(y);
-    for (int i = 0; i < n; ++i) {
-      const long diff = long(in[i]) - long(blur[i]);
-      out[i] = std::labs(diff) > threshold ? clip<T>(in[i] + diff * percent / 100) : in[i];
-    }
-  }
+  for (int y = 0; y < src.rows; ++y)
+    unsharp_row<T>(src.ptr<T>(y), blurred.ptr<T>(y), n, percent, threshold, dst.ptr<T>(y));
 }
 
 }  // namespace

@@ -1,8 +1,14 @@
 #include "core/filters/pil_kernels.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <limits>
+#include <utility>
+#include <vector>
+
+#include "core/filters/vector_clones.h"
 
 namespace pblur {
 namespace {
@@ -34,33 +40,93 @@ constexpr std::array<BuiltinKernel, 10> kBuiltins{{
 template <typename T>
 T clamp_truncate(float sum) {
   constexpr float top = float(std::numeric_limits<T>::max());
-  if (sum <= 0.0f) return 0;
-  if (sum >= top) return T(std::numeric_limits<T>::max());
-  return static_cast<T>(sum);
+  return static_cast<T>(std::min(std::max(sum, 0.0f), top));  // <= 0: 0, >= top: top
 }
 
-// One output row: Pillow's KERNEL1x3 / KERNEL1x5 sums, in Pillow's order.
+// One output row's pixels after the frame: the sums start at offset + 0.5 and add Pillow's
+// KERNEL1x3 / KERNEL1x5 sums of the kernel's rows bottom up, the same float operations in
+// Pillow's order for each x, in a loop that vectorises. rows[0] is the bottom row, in floats.
+// taps[0][x] * k[0] + taps[1][x] * k[1] + ..., left to right, written out in full by the fold.
+template <std::size_t... J>
+inline float line_sum(const float* const* taps, const float* k, int x, std::index_sequence<J...>) {
+  return (... + (taps[J][x] * k[J]));
+}
+
+template <typename T, std::size_t... R>
+PBLUR_VECTOR_CLONES void kernel_sums_of(const float* const* rows, const PilKernel& kernel,
+                                        int channels, int count, T* out,
+                                        std::index_sequence<R...> rows_index) {
+  constexpr int n = int(sizeof...(R));
+  // Each tap's row of inputs as its own pointer, which `out` cannot alias: the loop vectorises.
+  const float* taps[n * n];
+  for (int i = 0; i < n * n; ++i) taps[i] = rows[i / n] + (i % n) * channels;
+  float k[n * n];
+  for (int i = 0; i < n * n; ++i) k[i] = kernel.weights[i];
+  const float offset = kernel.offset;
+  // The sums go through a small int buffer: a loop that ends in bytes would take 32 pixels a
+  // step, more taps than the vectoriser handles.
+  constexpr int chunk = 256;
+  std::int32_t clamped[chunk];
+  for (int begin = 0; begin < count; begin += chunk) {
+    const int end = std::min(count, begin + chunk);
+    for (int x = begin; x < end; ++x) {
+      float sum = offset;
+      ((sum += line_sum(taps + R * n, k + R * n, x, rows_index)), ...);
+      clamped[x - begin] = std::int32_t(clamp_truncate<T>(sum));
+    }
+    for (int x = begin; x < end; ++x) out[x] = T(clamped[x - begin]);
+  }
+}
+
 template <typename T, int N>
-void kernel_row(const cv::Mat& window, int row, int channels, const PilKernel& kernel, T* out) {
+void kernel_sums(const float* const* rows, const PilKernel& kernel, int channels, int count,
+                 T* out) {
+  kernel_sums_of<T>(rows, kernel, channels, count, out, std::make_index_sequence<N>());
+}
+
+template <typename T>
+PBLUR_VECTOR_CLONES void to_float(const T* in, int count, float* out) {
+  for (int x = 0; x < count; ++x) out[x] = float(in[x]);
+}
+
+// The window's last `size` rows in floats, each converted once however many output rows read it.
+template <typename T>
+class FloatRows {
+ public:
+  FloatRows(const cv::Mat& window, int size)
+      : window_(window), width_(window.cols * window.channels()), size_(size) {
+    storage_.resize(std::size_t(width_) * std::size_t(size));
+    held_.assign(std::size_t(size), -1);
+  }
+  const float* row(int y) {
+    const std::size_t slot = std::size_t(y % size_);
+    float* target = storage_.data() + slot * std::size_t(width_);
+    if (held_[slot] != y) to_float<T>(window_.ptr<T>(y), width_, target);
+    held_[slot] = y;
+    return target;
+  }
+
+ private:
+  const cv::Mat& window_;
+  int width_;
+  int size_;
+  std::vector<float> storage_;
+  std::vector<int> held_;
+};
+
+template <typename T, int N>
+void kernel_row(FloatRows<T>& floats, const cv::Mat& window, int row, const PilKernel& kernel,
+                T* out) {
   constexpr int half = N / 2;
+  const int channels = window.channels();
   const int width = window.cols * channels;
   const int frame = half * channels;
-  const T* rows[N];
-  for (int r = 0; r < N; ++r) rows[r] = window.ptr<T>(row + half - r);  // bottom row first
-  const float start = kernel.offset;
-  std::memcpy(out, rows[half], sizeof(T) * std::size_t(frame));
-  std::memcpy(out + width - frame, rows[half] + width - frame, sizeof(T) * std::size_t(frame));
-  for (int x = frame; x < width - frame; ++x) {
-    float sum = start;
-    for (int r = 0; r < N; ++r) {
-      const T* in = rows[r] + x - frame;
-      const float* k = kernel.weights + r * N;
-      float line = float(in[0]) * k[0];
-      for (int j = 1; j < N; ++j) line += float(in[j * channels]) * k[j];
-      sum += line;
-    }
-    out[x] = clamp_truncate<T>(sum);
-  }
+  std::memcpy(out, window.ptr<T>(row), sizeof(T) * std::size_t(frame));
+  std::memcpy(out + width - frame, window.ptr<T>(row) + width - frame,
+              sizeof(T) * std::size_t(frame));
+  const float* rows[N];
+  for (int r = 0; r < N; ++r) rows[r] = floats.row(row + half - r);
+  kernel_sums<T, N>(rows, kernel, channels, width - 2 * frame, out + frame);
 }
 
 template <typename T>
@@ -68,14 +134,15 @@ void kernel_rows(const PilKernel& kernel, const cv::Mat& window, int top, int im
                  int last, cv::Mat& out) {
   const int half = kernel.size / 2;
   const bool too_small = window.cols < kernel.size || image_rows < kernel.size;
+  FloatRows<T> floats(window, kernel.size);
   for (int y = first; y < last; ++y) {
     T* target = out.ptr<T>(y - first);
     if (too_small || y < half || y >= image_rows - half) {
       std::memcpy(target, window.ptr<T>(y - top), window.cols * window.elemSize());
     } else if (kernel.size == 3) {
-      kernel_row<T, 3>(window, y - top, window.channels(), kernel, target);
+      kernel_row<T, 3>(floats, window, y - top, kernel, target);
     } else {
-      kernel_row<T, 5>(window, y - top, window.channels(), kernel, target);
+      kernel_row<T, 5>(floats, window, y - top, kernel, target);
     }
   }
 }

@@ -14,35 +14,63 @@ namespace {
 // 2 x size bins per step (Huang's) costs less than adding and dropping 256-bin histograms.
 constexpr int kConstantTimeRankSize = 61;
 
-// A histogram that follows the value of one rank as values come and go.
+// A histogram that follows the value of one rank as values come and go, on two levels: counts
+// per value and per block of values, so that the value can jump over blocks, empty or full,
+// rather than walk them a value at a time (16-bit values lie far apart).
 class RankTracker {
  public:
-  RankTracker(int bins, int rank) : counts_(std::size_t(bins), 0), rank_(rank) {}
+  RankTracker(int bins, int rank, int block_shift)
+      : counts_(std::size_t(bins), 0),
+        blocks_(std::size_t(bins >> block_shift), 0),
+        rank_(rank),
+        shift_(block_shift),
+        block_mask_((1 << block_shift) - 1) {}
 
   void add(int value) {
     ++counts_[std::size_t(value)];
+    ++blocks_[std::size_t(value >> shift_)];
     if (value < current_) ++below_;
   }
   void remove(int value) {
     --counts_[std::size_t(value)];
+    --blocks_[std::size_t(value >> shift_)];
     if (value < current_) --below_;
   }
   // The value v with fewer than rank + 1 values below it and at least rank + 1 up to it.
   int value() {
-    while (below_ > rank_) below_ -= counts_[std::size_t(--current_)];
-    while (below_ + counts_[std::size_t(current_)] <= rank_)
-      below_ += counts_[std::size_t(current_++)];
+    while (below_ > rank_) {
+      if ((current_ & block_mask_) == 0 && below_ - block(current_ - 1) > rank_) {
+        below_ -= block(current_ - 1);
+        current_ -= block_mask_ + 1;
+      } else {
+        below_ -= counts_[std::size_t(--current_)];
+      }
+    }
+    while (below_ + counts_[std::size_t(current_)] <= rank_) {
+      if ((current_ & block_mask_) == 0 && below_ + block(current_) <= rank_) {
+        below_ += block(current_);
+        current_ += block_mask_ + 1;
+      } else {
+        below_ += counts_[std::size_t(current_++)];
+      }
+    }
     return current_;
   }
   void clear() {
     std::fill(counts_.begin(), counts_.end(), 0);
+    std::fill(blocks_.begin(), blocks_.end(), 0);
     below_ = 0;
     current_ = 0;
   }
 
  private:
+  int block(int value) const { return blocks_[std::size_t(value >> shift_)]; }
+
   std::vector<int> counts_;
+  std::vector<int> blocks_;
   int rank_;
+  int shift_;
+  int block_mask_;
   int below_ = 0;  // values in the window smaller than current_
   int current_ = 0;
 };
@@ -71,7 +99,7 @@ void rank_row(const cv::Mat& padded, int y, int channel, int size, RankTracker& 
 
 template <typename T>
 void rank_all(const cv::Mat& padded, int size, int rank, cv::Mat& dst) {
-  RankTracker tracker(sizeof(T) == 1 ? 256 : 65536, rank);
+  RankTracker tracker(sizeof(T) == 1 ? 256 : 65536, rank, sizeof(T) == 1 ? 4 : 8);
   for (int y = 0; y < dst.rows; ++y) {
     for (int channel = 0; channel < dst.channels(); ++channel)
       rank_row<T>(padded, y, channel, size, tracker, dst);
