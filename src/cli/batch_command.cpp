@@ -99,6 +99,7 @@ void check_report_path(const std::string& report) {
 SaveOptions save_options(const BatchCommandOptions& options) {
   SaveOptions save;
   if (options.quality > 0) save.quality = options.quality;
+  save.convert = to_pixel_conversion(options.pixels);
   return save;
 }
 
@@ -249,6 +250,7 @@ CLI::App* setup_batch_command(CLI::App& app, BatchCommandOptions& options) {
       ->required();
   add_filter_flags(*batch, options.filter);
   add_backend_flags(*batch, options.backend);
+  add_pixel_flags(*batch, options.pixels);
   add_selection_flags(*batch, options);
   add_run_flags(*batch, options);
   return batch;
@@ -257,7 +259,7 @@ CLI::App* setup_batch_command(CLI::App& app, BatchCommandOptions& options) {
 int run_batch_command(const BatchCommandOptions& options) {
   const auto start = Clock::now();
   const BackendChoice choice = to_backend_choice(options.backend);
-  const FilterChain spec = to_filter_chain(options.filter);
+  const FilterChain spec = with_pixel_mode(to_filter_chain(options.filter), options.pixels);
   check_report_path(options.report);
   // Nobody reading stderr (`2>&1 | head`) is no reason to stop: the batch goes on unheard.
   signal(SIGPIPE, SIG_IGN);

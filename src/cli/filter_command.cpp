@@ -101,6 +101,7 @@ void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
       ->required();
   add_filter_flags(app, options.filter);
   add_backend_flags(app, options.backend);
+  add_pixel_flags(app, options.pixels);
   app.add_option("--quality", options.quality, "JPEG and WebP quality")->check(CLI::Range(1, 100));
   options.max_pixels = kDefaultMaxPixels;
   app.add_option("--max-pixels", options.max_pixels, "refuse inputs with more pixels than this")
@@ -122,7 +123,7 @@ void require_files_without_subcommand(CLI::App& app) {
 }
 
 int run_filter_command(const FilterCommandOptions& options) {
-  const FilterChain spec = to_filter_chain(options.filter);
+  const FilterChain spec = with_pixel_mode(to_filter_chain(options.filter), options.pixels);
   const BackendChoice choice = to_backend_choice(options.backend);
   check_output_path(options.output);
   check_replaceable(options.output, {});  // INPUT may be OUTPUT: read whole, then replaced
@@ -137,6 +138,7 @@ int run_filter_command(const FilterCommandOptions& options) {
 
   SaveOptions save;
   if (options.quality > 0) save.quality = options.quality;
+  save.convert = to_pixel_conversion(options.pixels);
   Timings timings;
   timings.whole_image_reason = "--seq is the whole-image reference";
   if (choice.kind != BackendKind::sequential) {
@@ -154,7 +156,7 @@ int run_filter_command(const FilterCommandOptions& options) {
       load_image(options.input, LoadOptions{options.max_pixels, backend.image_allocator()});
   timings.load = Clock::now() - start;
   validate(spec, image.depth());
-  check_output_can_hold(options.output, image);
+  check_output_can_hold(options.output, image, save.convert);
 
   timings.result = backend.filter(image, spec);
   timings.result.times.start_workers += runtime_start_up;

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/common_options.h"
+#include "cli/pixel_options.h"
 
 namespace pblur::cli {
 
@@ -15,6 +16,7 @@ struct FilterCommandOptions {
   std::string output;
   FilterFlags filter;
   BackendFlags backend;
+  PixelFlags pixels;
   int quality = 0;
   std::uint64_t max_pixels = 0;
   bool quiet = false;
