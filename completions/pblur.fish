@@ -35,7 +35,7 @@ complete -c pblur -n $not_bench -l max-pixels -x -d "Refuse inputs with more pix
 complete -c pblur -n $not_bench -l alpha -x -a "premultiplied straight" -d "How gaussian and box blur BGRA"
 complete -c pblur -n $not_bench -l linear -d "Gaussian and box blur in linear light"
 complete -c pblur -n $not_bench -l depth -x -a "8" -d "Write 16-bit images with 8 bits"
-complete -c pblur -n $not_bench -l flatten -f -a "white black gray red green blue yellow cyan magenta" -d "Composite BGRA over COLOR (white)"
+complete -c pblur -n $not_bench -l flatten -d "Composite BGRA over COLOR (white)"
 complete -c pblur -n $not_bench -s v -l verbose -d "Print the time of each phase"
 complete -c pblur -s q -l quiet -d "Print nothing but errors"
 

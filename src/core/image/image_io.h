@@ -23,7 +23,7 @@ struct LoadOptions {
 
 struct SaveOptions {
   std::optional<int> quality;  // JPEG and WebP, 1-100
-  PixelConversion convert;     // applied to the pixels before they are encoded
+  PixelConversion convert{};   // applied to the pixels before they are encoded
 };
 
 // Decodes an image with its channels (gray, BGR, BGRA) and depth (8 or 16 bits) as stored, a
