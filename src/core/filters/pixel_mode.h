@@ -1,5 +1,7 @@
 #pragma once
 
+#include <type_traits>
+
 namespace pblur {
 
 // How gaussian and box treat an alpha channel: premultiplied colour keeps fully transparent
@@ -11,5 +13,6 @@ struct PixelMode {
   AlphaMode alpha = AlphaMode::premultiplied;
   bool linear = false;  // decode the sRGB curve before a blur, encode it after
 };
+static_assert(std::is_trivially_copyable_v<PixelMode>);
 
 }  // namespace pblur

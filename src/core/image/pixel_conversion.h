@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include <opencv2/core.hpp>
 
@@ -23,6 +24,7 @@ struct PixelConversion {
     return (to_8_bits && layout.bits == 16) || (flatten && layout.channels == 4);
   }
 };
+static_assert(std::is_trivially_copyable_v<PixelConversion>);
 
 // The layout of `layout`'s rows once converted.
 RowLayout converted_layout(const RowLayout& layout, const PixelConversion& conversion);
