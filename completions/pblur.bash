@@ -7,7 +7,7 @@ _pblur_filters="gaussian box median pil-blur pil-contour pil-detail pil-edge-enh
   laplacian min max"
 _pblur_filter_options="--filter --sigma --ksize --border"
 _pblur_run_options="-j --procs --jobs -o --output --threads --seq --strips --transport --quality --max-pixels
-  --strip-timeout -q --quiet -v --verbose"
+  --strip-timeout --alpha --linear --depth --flatten -q --quiet -v --verbose"
 
 # Files (or folders with -d), named as typed.
 _pblur_files() {
@@ -29,6 +29,8 @@ _pblur() {
     --filter) COMPREPLY=($(compgen -W "$_pblur_filters" -- "$cur")); return ;;
     --border) COMPREPLY=($(compgen -W "reflect101 replicate reflect constant" -- "$cur")); return ;;
     --transport) COMPREPLY=($(compgen -W "shared copy" -- "$cur")); return ;;
+    --alpha) COMPREPLY=($(compgen -W "premultiplied straight" -- "$cur")); return ;;
+    --depth) COMPREPLY=($(compgen -W "8" -- "$cur")); return ;;
     --split) COMPREPLY=($(compgen -W "auto images strips" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "jpg png tif webp bmp ppm pgm jp2" -- "$cur")); return ;;
     --batch) _pblur_files -d; return ;;

@@ -34,6 +34,10 @@ complete -c pblur -n $not_bench -l transport -x -a "shared copy" -d "How pixels 
 complete -c pblur -n $not_bench -l strip-timeout -x -d "Seconds a worker may spend on a strip"
 complete -c pblur -n $not_bench -l quality -x -d "JPEG and WebP quality, 1-100"
 complete -c pblur -n $not_bench -l max-pixels -x -d "Refuse inputs with more pixels"
+complete -c pblur -n $not_bench -l alpha -x -a "premultiplied straight" -d "How gaussian and box blur BGRA"
+complete -c pblur -n $not_bench -l linear -d "Gaussian and box blur in linear light"
+complete -c pblur -n $not_bench -l depth -x -a "8" -d "Write 16-bit images with 8 bits"
+complete -c pblur -n $not_bench -l flatten -d "Composite BGRA over COLOR (white)"
 complete -c pblur -n $not_bench -s v -l verbose -d "Print the settings and the time of each phase"
 complete -c pblur -s q -l quiet -d "Print nothing but errors"
 

@@ -127,6 +127,7 @@ void check_report_path(const std::string& report) {
 SaveOptions save_options(const BatchCommandOptions& options) {
   SaveOptions save;
   if (options.image.quality > 0) save.quality = options.image.quality;
+  save.convert = to_pixel_conversion(options.pixels);
   return save;
 }
 
@@ -317,6 +318,7 @@ CLI::App* setup_batch_command(CLI::App& app, BatchCommandOptions& options) {
       ->required();
   add_filter_flags(*batch, options.filter);
   add_backend_flags(*batch, options.backend);
+  add_pixel_flags(*batch, options.pixels);
   add_selection_flags(*batch, options);
   add_run_flags(*batch, options);
   return batch;
@@ -325,7 +327,7 @@ CLI::App* setup_batch_command(CLI::App& app, BatchCommandOptions& options) {
 int run_batch_command(const BatchCommandOptions& options) {
   const auto start = Clock::now();
   const BackendChoice choice = to_backend_choice(options.backend);
-  const FilterChain spec = to_filter_chain(options.filter);
+  const FilterChain spec = with_pixel_mode(to_filter_chain(options.filter), options.pixels);
   if (!options.format.empty()) check_quality_is_used(options.image, options.format);
   if (options.verbose)
     messages() << "pblur: " << describe_settings(spec, choice, options.image) << "\n";

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/common_options.h"
+#include "cli/pixel_options.h"
 
 namespace pblur::cli {
 
@@ -15,6 +16,7 @@ struct BatchCommandOptions {
   std::string output_dir;
   FilterFlags filter;
   BackendFlags backend;
+  PixelFlags pixels;
   bool recursive = false;
   std::string format;
   std::string suffix;

@@ -130,6 +130,7 @@ void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
   add_filter_flags(app, options.filter);
   add_backend_flags(app, options.backend);
   add_image_flags(app, options.image);
+  add_pixel_flags(app, options.pixels);
   auto* quiet = app.add_flag("-q,--quiet", options.quiet, "print nothing but errors");
   app.add_flag("-v,--verbose", options.verbose,
                "print the settings used and the time of each phase")
@@ -152,6 +153,7 @@ namespace {
 SaveOptions save_options(const FilterCommandOptions& options) {
   SaveOptions save;
   if (options.image.quality > 0) save.quality = options.image.quality;
+  save.convert = to_pixel_conversion(options.pixels);
   return save;
 }
 
@@ -216,7 +218,7 @@ int filter_to_file(const FilterCommandOptions& options, const FilterChain& spec,
       input, LoadOptions{pixel_limit(options, kDefaultMaxPixels), backend.image_allocator()});
   timings.load = Clock::now() - start;
   validate(spec, image.depth());
-  check_output_can_hold(options.output, image);
+  check_output_can_hold(options.output, image, save.convert);
 
   timings.result = backend.filter(image, spec);
   timings.result.times.start_workers += runtime_start_up;
@@ -240,7 +242,7 @@ std::string named_standard_input(std::string message, const std::string& path) {
 }  // namespace
 
 int run_filter_command(const FilterCommandOptions& options) {
-  const FilterChain spec = to_filter_chain(options.filter);
+  const FilterChain spec = with_pixel_mode(to_filter_chain(options.filter), options.pixels);
   const BackendChoice choice = to_backend_choice(options.backend);
   check_output_name(options.output);
   const std::optional<std::string> output_format = standard_stream_format(options.output);

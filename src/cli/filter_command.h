@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/common_options.h"
+#include "cli/pixel_options.h"
 
 namespace pblur::cli {
 
@@ -16,6 +17,7 @@ struct FilterCommandOptions {
   FilterFlags filter;
   BackendFlags backend;
   ImageFlags image;
+  PixelFlags pixels;
   bool quiet = false;
   bool verbose = false;
 };

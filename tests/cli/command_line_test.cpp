@@ -183,9 +183,10 @@ TEST(CommandLine, VerbosePrintsTheSettingsUsedFirst) {
   const auto run = testing::run_pblur({small_rgb(), (folder / "out.jpg").string(), "-v",
                                        "--threads", "2", "--sigma", "3", "--quality", "90"});
   EXPECT_EQ(run.exit_code, 0);
-  EXPECT_THAT(run.err, StartsWith("pblur: settings: filter gaussian sigma=3 ksize=19 "
-                                  "border=reflect101; threads 2; strips: one per worker; strip "
-                                  "timeout: none; quality: 90; at most the default number of pixels\n"));
+  EXPECT_THAT(run.err,
+              StartsWith("pblur: settings: filter gaussian sigma=3 ksize=19 "
+                         "border=reflect101; threads 2; strips: one per worker; strip "
+                         "timeout: none; quality: 90; at most the default number of pixels\n"));
 }
 
 TEST(CommandLine, InputsAreCheckedBeforeOutputsAndAFolderSuggestsBatch) {
@@ -216,7 +217,7 @@ TEST(CommandLine, MessagesNameChannelsAsUsersDo) {
   expect_refused({testing::test_data("pil_in_rgba.png").string(), out}, 4,
                  "cannot write '" + out +
                      "': the .jpg format cannot store an 8-bit RGBA image as it is (try .png or "
-                     ".tif)",
+                     ".tif, or --flatten)",
                  folder);
 }
 

@@ -123,15 +123,17 @@ FileStreamResult stream_file(FilterBackend& backend, const fs::path& input, cons
   const RowLayout& layout = result.layout;
   check_pixel_budget(input, std::uint64_t(layout.width), std::uint64_t(layout.height),
                      options.max_pixels);
-  check_output_can_hold(output, cv::Mat(1, 1, layout.cv_type()));
+  const PixelConversion& conversion = options.save.convert;
+  check_output_can_hold(output, cv::Mat(1, 1, layout.cv_type()), conversion);
 
   AtomicOutputFile file(output, options.rules);
   const RowWriteOptions write_options{options.save.quality, std::nullopt};
-  std::unique_ptr<RowWriter> writer =
-      open_row_writer(file.stream(), extension, layout, write_options);
+  std::unique_ptr<RowWriter> writer = open_row_writer(
+      file.stream(), extension, converted_layout(layout, conversion), write_options);
   InputRows input_rows(*reader, input);
   OutputRows output_rows(*writer, output);
-  result.stats = backend.stream(input_rows, output_rows, chain, options.stream);
+  ConvertingRowWriter converting_rows(output_rows, layout, conversion);
+  result.stats = backend.stream(input_rows, converting_rows, chain, options.stream);
   writer.reset();
   file.commit();
   result.streamed = true;

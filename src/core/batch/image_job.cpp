@@ -23,6 +23,7 @@ struct JobHeader {
   FilterChain spec;
   std::uint64_t max_pixels;
   std::int32_t quality;  // 0: the format's default
+  PixelConversion convert;
   std::uint32_t input_size;
   std::uint32_t output_size;
 };
@@ -55,7 +56,7 @@ ImageJobResult run_throwing(const ImageJob& job) {
   const OutputRules rules = output_rules_for(job.input, job.spec, job.save);
   const cv::Mat image = load_image(job.input, job.load);
   validate(job.spec, image.depth());
-  check_output_can_hold(job.output, image);
+  check_output_can_hold(job.output, image, job.save.convert);
   auto now = Clock::now();
   result.times.load = now - start;
   start = now;
@@ -92,7 +93,10 @@ ImageJobResult run_image_job(const ImageJob& job) {
 std::vector<std::byte> encode_image_job(const ImageJob& job) {
   const std::string& input = job.input.native();
   const std::string& output = job.output.native();
-  const JobHeader header{job.spec, job.load.max_pixels, job.save.quality.value_or(0),
+  const JobHeader header{job.spec,
+                         job.load.max_pixels,
+                         job.save.quality.value_or(0),
+                         job.save.convert,
                          static_cast<std::uint32_t>(input.size()),
                          static_cast<std::uint32_t>(output.size())};
   std::vector<std::byte> bytes;
@@ -115,6 +119,7 @@ ImageJob decode_image_job(std::span<const std::byte> message) {
   job.spec = header.spec;
   job.load.max_pixels = header.max_pixels;
   if (header.quality > 0) job.save.quality = header.quality;
+  job.save.convert = header.convert;
   return job;
 }
 

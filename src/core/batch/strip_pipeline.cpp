@@ -72,7 +72,7 @@ class StripPipeline {
       loaded.rules = output_rules_for(source.input, options_.spec, options_.save);
       loaded.pixels = load_image(source.input, options_.load);
       validate(options_.spec, loaded.pixels.depth());
-      check_output_can_hold(source.output, loaded.pixels);
+      check_output_can_hold(source.output, loaded.pixels, options_.save.convert);
       loaded.result.times.load = Clock::now() - start;
     } catch (const std::exception& error) {
       loaded.result = fail(item, error);

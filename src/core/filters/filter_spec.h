@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/base/enum_names.h"
+#include "core/filters/pixel_mode.h"
 
 namespace pblur {
 
@@ -100,10 +101,13 @@ class FilterChain {
   void append(const FilterSpec& next);    // throws UsageError past kMaxChainLength
   std::span<const FilterSpec> filters() const { return {steps_.data(), std::size_t(length_)}; }
   const FilterSpec& front() const { return steps_[0]; }
+  void set_pixel_mode(const PixelMode& mode) { mode_ = mode; }
+  const PixelMode& pixel_mode() const { return mode_; }
 
  private:
   std::array<FilterSpec, kMaxChainLength> steps_{};
   int length_ = 1;
+  PixelMode mode_{};
 };
 
 inline constexpr int kDefaultKernelSize = 5;

@@ -8,6 +8,7 @@
 #include "core/filters/pil_blur.h"
 #include "core/filters/pil_box_blur.h"
 #include "core/filters/pil_kernels.h"
+#include "core/filters/pixel_mode_rows.h"
 #include "core/filters/rank_filter.h"
 
 namespace pblur {
@@ -105,7 +106,7 @@ cv::Mat filter_image(const cv::Mat& image, const FilterChain& chain) {
   cv::Mat current = image;
   for (const FilterSpec& spec : chain.filters()) {
     cv::Mat next;
-    filter_rows(spec, current, 0, image.rows, 0, image.rows, next);
+    filter_rows_in_mode(chain.pixel_mode(), spec, current, 0, image.rows, 0, image.rows, next);
     current = next;
   }
   return current;
@@ -124,7 +125,8 @@ void filter_strip(const FilterChain& chain, const cv::Mat& context, const Strip&
     const int first = std::max(0, strip.begin - remaining);
     const int last = std::min(image_rows, strip.end + remaining);
     cv::Mat& target = i + 1 == filters.size() ? out : between[i % 2];
-    filter_rows(filters[i], window, top, image_rows, first, last, target);
+    filter_rows_in_mode(chain.pixel_mode(), filters[i], window, top, image_rows, first, last,
+                        target);
     window = target;
     top = first;
   }

@@ -284,23 +284,34 @@ void check_output_path(const fs::path& path) {
   if (fs::is_directory(path, error)) refuse_output(path, "it is a folder");
 }
 
-void check_output_can_hold(const fs::path& path, const cv::Mat& image) {
+// What a refusal suggests: other formats, and the conversions that would change the image.
+std::string conversions_to_try(const cv::Mat& image) {
+  std::string options;
+  if (image.depth() == CV_16U) options = "--depth 8";
+  if (image.channels() == 4) options += std::string(options.empty() ? "" : " and ") + "--flatten";
+  return options.empty() ? "try .png or .tif" : "try .png or .tif, or " + options;
+}
+
+void check_output_can_hold(const fs::path& path, const cv::Mat& image,
+                           const PixelConversion& conversion) {
+  const cv::Mat held = convert_pixels(cv::Mat(1, 1, image.type()), conversion);
   // Round-trips a small image of the same type: whatever the format's encoder would change
   // (depth, channels) shows up here. 64 x 64: OpenJPEG's default six resolution levels need at
   // least 32 pixels a side.
   constexpr int kProbeSide = 64;
-  const cv::Mat probe(kProbeSide, kProbeSide, image.type(), cv::Scalar::all(1));
+  const cv::Mat probe(kProbeSide, kProbeSide, held.type(), cv::Scalar::all(1));
   const std::optional<int> back = round_trip_with_row_codecs(probe, path);
   if ((back ? *back : round_trip_with_opencv(probe, path)) != probe.type()) {
     refuse_output(path, "the " + path.extension().string() + " format cannot store " +
-                            (image.depth() == CV_8U ? "an " : "a ") + depth_name(image.depth()) +
-                            " " + channels_name(image.channels()) +
-                            " image as it is (try .png or .tif)");
+                            (held.depth() == CV_8U ? "an " : "a ") + depth_name(held.depth()) +
+                            " " + channels_name(held.channels()) + " image as it is (" +
+                            conversions_to_try(held) + ")");
   }
 }
 
-std::vector<uchar> encode_image(const cv::Mat& image, const fs::path& path,
+std::vector<uchar> encode_image(const cv::Mat& filtered, const fs::path& path,
                                 const SaveOptions& options) {
+  const cv::Mat image = convert_pixels(filtered, options.convert);
   if (auto bytes = encode_with_row_writer(image, path, options)) return std::move(*bytes);
   std::optional<std::vector<uchar>> bytes;
   try {

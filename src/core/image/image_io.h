@@ -8,6 +8,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/image/pixel_conversion.h"
+
 namespace pblur {
 
 inline constexpr std::uint64_t kDefaultMaxPixels = std::uint64_t{1} << 28;  // 268 megapixels
@@ -21,6 +23,7 @@ struct LoadOptions {
 
 struct SaveOptions {
   std::optional<int> quality;  // JPEG and WebP, 1-100
+  PixelConversion convert{};   // applied to the pixels before they are encoded
 };
 
 // Decodes an image with its channels (gray, BGR, BGRA) and depth (8 or 16 bits) as stored, a
@@ -48,10 +51,12 @@ bool writes_format(const std::string& extension);
 void check_output_path(const std::filesystem::path& path);
 
 // Throws OutputError if the format chosen by `path`'s extension cannot store an image of
-// `image`'s channels and depth as they are (16 bits in a JPEG, say).
-void check_output_can_hold(const std::filesystem::path& path, const cv::Mat& image);
+// `image`'s channels and depth as they are (16 bits in a JPEG, say), once `conversion` is applied.
+void check_output_can_hold(const std::filesystem::path& path, const cv::Mat& image,
+                           const PixelConversion& conversion = {});
 
-// The file's bytes in the format chosen by `path`'s extension. Throws OutputError.
+// The file's bytes in the format chosen by `path`'s extension, the pixels converted as
+// options.convert says. Throws OutputError.
 std::vector<uchar> encode_image(const cv::Mat& image, const std::filesystem::path& path,
                                 const SaveOptions& options = {});
 
