@@ -67,8 +67,11 @@ void add_run_flags(CLI::App& batch, BatchCommandOptions& options) {
         "kill a worker that spends longer than SECONDS on one image (or one strip with --split "
         "strips) and retry it; an image that fails 3 times is reported failed");
   }
-  batch.add_option("--quality", options.quality, "JPEG and WebP quality")
+  batch
+      .add_option("--quality", options.quality,
+                  "JPEG and WebP quality (default: a JPEG input's own, else 95 for JPEG)")
       ->check(CLI::Range(1, 100));
+  add_output_flags(batch, options.output_flags);
   options.max_pixels = kDefaultMaxPixels;
   batch.add_option("--max-pixels", options.max_pixels, "refuse inputs with more pixels than this")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
@@ -99,6 +102,7 @@ void check_report_path(const std::string& report) {
 SaveOptions save_options(const BatchCommandOptions& options) {
   SaveOptions save;
   if (options.quality > 0) save.quality = options.quality;
+  save.keep = to_metadata_keep(options.output_flags);
   return save;
 }
 

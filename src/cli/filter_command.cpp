@@ -101,7 +101,10 @@ void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
       ->required();
   add_filter_flags(app, options.filter);
   add_backend_flags(app, options.backend);
-  app.add_option("--quality", options.quality, "JPEG and WebP quality")->check(CLI::Range(1, 100));
+  app.add_option("--quality", options.quality,
+                 "JPEG and WebP quality (default: a JPEG input's own, else 95 for JPEG)")
+      ->check(CLI::Range(1, 100));
+  add_output_flags(app, options.output_flags);
   options.max_pixels = kDefaultMaxPixels;
   app.add_option("--max-pixels", options.max_pixels, "refuse inputs with more pixels than this")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
@@ -137,6 +140,7 @@ int run_filter_command(const FilterCommandOptions& options) {
 
   SaveOptions save;
   if (options.quality > 0) save.quality = options.quality;
+  save.keep = to_metadata_keep(options.output_flags);
   Timings timings;
   timings.whole_image_reason = "--seq is the whole-image reference";
   if (choice.kind != BackendKind::sequential) {
@@ -144,14 +148,17 @@ int run_filter_command(const FilterCommandOptions& options) {
         stream_file(backend, options.input, options.output, spec,
                     FileStreamOptions{options.max_pixels, save, {}, {}});
     if (streamed.streamed) {
+      if (!options.quiet) print_warnings(streamed.warnings);
       if (options.verbose) print_stream(streamed, choice);
       return kSuccess;
     }
     timings.whole_image_reason = streamed.whole_image_reason;
   }
   start = Clock::now();
-  const cv::Mat image =
-      load_image(options.input, LoadOptions{options.max_pixels, backend.image_allocator()});
+  ImageOrigin origin;
+  const cv::Mat image = load_image(
+      options.input, LoadOptions{options.max_pixels, backend.image_allocator()}, &origin);
+  if (!options.quiet) print_warnings(origin.warnings);
   timings.load = Clock::now() - start;
   validate(spec, image.depth());
   check_output_can_hold(options.output, image);
@@ -160,7 +167,7 @@ int run_filter_command(const FilterCommandOptions& options) {
   timings.result.times.start_workers += runtime_start_up;
 
   start = Clock::now();
-  save_image(timings.result.image, options.output, save);
+  save_image(timings.result.image, options.output, save, origin);
   timings.save = Clock::now() - start;
   if (options.verbose) print_phases(timings, choice, image);
   return kSuccess;

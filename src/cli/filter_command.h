@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/common_options.h"
+#include "cli/output_options.h"
 
 namespace pblur::cli {
 
@@ -16,6 +17,7 @@ struct FilterCommandOptions {
   FilterFlags filter;
   BackendFlags backend;
   int quality = 0;
+  OutputFlags output_flags;
   std::uint64_t max_pixels = 0;
   bool quiet = false;
   bool verbose = false;

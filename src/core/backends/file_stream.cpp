@@ -126,9 +126,12 @@ FileStreamResult stream_file(FilterBackend& backend, const fs::path& input, cons
   check_output_can_hold(output, cv::Mat(1, 1, layout.cv_type()));
 
   AtomicOutputFile file(output, options.rules);
-  const RowWriteOptions write_options{options.save.quality, std::nullopt};
+  const ImageOrigin origin = origin_of(*reader, input.string());
+  result.warnings = origin.warnings;
+  const RowWriteOptions write_options{output_quality(output, options.save, origin), std::nullopt};
   std::unique_ptr<RowWriter> writer =
-      open_row_writer(file.stream(), extension, layout, write_options);
+      open_row_writer(file.stream(), extension, layout, write_options,
+                      output_metadata(origin, options.save.keep, layout.width, layout.height));
   InputRows input_rows(*reader, input);
   OutputRows output_rows(*writer, output);
   result.stats = backend.stream(input_rows, output_rows, chain, options.stream);

@@ -42,9 +42,15 @@ std::optional<InputStamp> stamp_input(const fs::path& path) {
 }
 
 std::string output_options_digest(const FilterChain& chain, const SaveOptions& save) {
-  // Every key of every filter, as described for 8-bit images, and the encoder's quality.
-  const std::string text =
-      describe_filter(chain, CV_8U) + " quality=" + std::to_string(save.quality.value_or(0));
+  // Every key of every filter, as described for 8-bit images, the encoder's quality and the
+  // metadata kept.
+  const MetadataKeep& keep = save.keep;
+  const std::string text = describe_filter(chain, CV_8U) +
+                           " quality=" + std::to_string(save.quality.value_or(0)) +
+                           (keep == MetadataKeep::all()
+                                ? ""
+                                : " keep=" + std::to_string(keep.exif) + std::to_string(keep.icc) +
+                                      std::to_string(keep.xmp) + std::to_string(keep.iptc));
   char digest[17];
   std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(fnv1a_64(text)));
   return digest;

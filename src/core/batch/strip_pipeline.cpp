@@ -44,6 +44,7 @@ class StripPipeline {
  private:
   struct Loaded {
     cv::Mat image;
+    ImageOrigin origin;
     FileResult result;
     OutputRules rules;
   };
@@ -55,7 +56,7 @@ class StripPipeline {
     try {
       const auto start = Clock::now();
       loaded.rules = output_rules_for(source.input, options_.spec, options_.save);
-      loaded.image = load_image(source.input, options_.load);
+      loaded.image = load_image(source.input, options_.load, &loaded.origin);
       validate(options_.spec, loaded.image.depth());
       check_output_can_hold(source.output, loaded.image);
       loaded.result.times.load = Clock::now() - start;
@@ -88,7 +89,8 @@ class StripPipeline {
     const BatchItem& target = items_[loaded.result.item];
     try {
       const auto start = Clock::now();
-      const std::vector<uchar> bytes = encode_image(filtered, target.output, options_.save);
+      const std::vector<uchar> bytes =
+          encode_image(filtered, target.output, options_.save, loaded.origin);
       write_file_atomically(target.output, std::as_bytes(std::span(bytes)), loaded.rules);
       loaded.result.times.save = Clock::now() - start;
       loaded.result.output_bytes = bytes.size();
