@@ -6,7 +6,7 @@ _pblur_filters="gaussian box median pil-blur pil-contour pil-detail pil-edge-enh
   unsharp bilateral kernel erode dilate open close gradient tophat blackhat sobel scharr
   laplacian min max"
 _pblur_filter_options="--filter --sigma --ksize --border"
-_pblur_run_options="--procs --threads --seq --strips --transport --quality --max-pixels
+_pblur_run_options="--procs --threads --seq --strips --transport --quality --keep --max-pixels
   --strip-timeout -q --quiet -v --verbose"
 
 # Files (or folders with -d), named as typed.
@@ -30,6 +30,7 @@ _pblur() {
     --border) COMPREPLY=($(compgen -W "reflect101 replicate reflect constant" -- "$cur")); return ;;
     --transport) COMPREPLY=($(compgen -W "shared copy" -- "$cur")); return ;;
     --split) COMPREPLY=($(compgen -W "auto images strips" -- "$cur")); return ;;
+    --keep) COMPREPLY=($(compgen -W "all none exif icc xmp iptc" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "jpg png tif webp bmp ppm pgm jp2" -- "$cur")); return ;;
     --batch) _pblur_files -d; return ;;
     --plot | --json | --csv | --report) _pblur_files; return ;;

@@ -187,6 +187,18 @@ TEST(MetadataRoundTrip, PngAndTiffKeepWhatTheyHold) {
   EXPECT_EQ(load(folder / "out.tif").origin.metadata, tiff);
 }
 
+TEST(MetadataRoundTrip, APngCarriesItsExifChunkOnceBeforeItsPixels) {
+  testing::TemporaryFolder folder;
+  testing::write_file(folder / "in.jpg",
+                      jpeg_at(testing::photo(20, 30), 90, full_metadata(1, 30, 20)));
+  const Loaded in = load(folder / "in.jpg");
+  const std::vector<uchar> png = encode_image(in.image, "out.png", {}, in.origin);
+  const std::string text(png.begin(), png.end());
+  const std::size_t exif = text.find("eXIf");
+  EXPECT_LT(exif, text.find("IDAT"));
+  EXPECT_EQ(text.find("eXIf", exif + 1), std::string::npos);
+}
+
 TEST(MetadataRoundTrip, KeepNoneWritesNoBlobAndKeepIccOnlyTheProfile) {
   testing::TemporaryFolder folder;
   const ImageMetadata source = full_metadata(1, 30, 20);
