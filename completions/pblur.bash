@@ -6,8 +6,8 @@ _pblur_filters="gaussian box median pil-blur pil-contour pil-detail pil-edge-enh
   unsharp bilateral kernel erode dilate open close gradient tophat blackhat sobel scharr
   laplacian min max"
 _pblur_filter_options="--filter --sigma --ksize --border"
-_pblur_run_options="-j --procs --jobs -o --output --threads --seq --strips --transport --quality --max-pixels
-  --strip-timeout --alpha --linear --depth --flatten -q --quiet -v --verbose"
+_pblur_run_options="-j --procs --jobs -o --output --threads --seq --strips --transport --quality --keep
+  --max-pixels --strip-timeout --alpha --linear --depth --flatten -q --quiet -v --verbose"
 
 # Files (or folders with -d), named as typed.
 _pblur_files() {
@@ -32,6 +32,7 @@ _pblur() {
     --alpha) COMPREPLY=($(compgen -W "premultiplied straight" -- "$cur")); return ;;
     --depth) COMPREPLY=($(compgen -W "8" -- "$cur")); return ;;
     --split) COMPREPLY=($(compgen -W "auto images strips" -- "$cur")); return ;;
+    --keep) COMPREPLY=($(compgen -W "all none exif icc xmp iptc" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "jpg png tif webp bmp ppm pgm jp2" -- "$cur")); return ;;
     --batch) _pblur_files -d; return ;;
     --plot | --json | --csv | --report) _pblur_files; return ;;

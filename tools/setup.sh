@@ -20,6 +20,8 @@ packages=(
   bc                 # tools/bench_batch.sh: arithmetic on the timings
   man-db groff-base  # the tests: `man -l` and `groff -ww` render the man pages without warnings
   zsh fish           # the tests: the zsh and fish completions load in their shells
+  libimage-exiftool-perl # the tests: exiftool reads the metadata pblur keeps, independently
+  imagemagick        # the tests: `identify -format %Q` estimates a JPEG output's quality
 )
 
 missing=()

@@ -88,6 +88,7 @@ void add_run_flags(CLI::App& batch, BatchCommandOptions& options) {
         "strips) and retry it; an image that fails 3 times is reported failed");
   }
   add_image_flags(batch, options.image);
+  add_output_flags(batch, options.output_flags);
   batch.add_flag("-n,--dry-run", options.dry_run,
                  "list what would be filtered and skipped, and why; write nothing");
   auto* fail_fast = batch.add_flag("--fail-fast", options.fail_fast,
@@ -128,6 +129,7 @@ SaveOptions save_options(const BatchCommandOptions& options) {
   SaveOptions save;
   if (options.image.quality > 0) save.quality = options.image.quality;
   save.convert = to_pixel_conversion(options.pixels);
+  save.keep = to_metadata_keep(options.output_flags);
   return save;
 }
 

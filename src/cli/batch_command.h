@@ -7,6 +7,7 @@
 
 #include "cli/common_options.h"
 #include "cli/pixel_options.h"
+#include "cli/output_options.h"
 
 namespace pblur::cli {
 
@@ -28,6 +29,7 @@ struct BatchCommandOptions {
   bool dry_run = false;
   bool fail_fast = false;
   std::string halt = "never";  // GNU parallel's: never, or now,fail=N
+  OutputFlags output_flags;
   bool quiet = false;
   bool verbose = false;
 };

@@ -131,6 +131,7 @@ void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
   add_backend_flags(app, options.backend);
   add_image_flags(app, options.image);
   add_pixel_flags(app, options.pixels);
+  add_output_flags(app, options.output_flags);
   auto* quiet = app.add_flag("-q,--quiet", options.quiet, "print nothing but errors");
   app.add_flag("-v,--verbose", options.verbose,
                "print the settings used and the time of each phase")
@@ -154,6 +155,7 @@ SaveOptions save_options(const FilterCommandOptions& options) {
   SaveOptions save;
   if (options.image.quality > 0) save.quality = options.image.quality;
   save.convert = to_pixel_conversion(options.pixels);
+  save.keep = to_metadata_keep(options.output_flags);
   return save;
 }
 
@@ -165,8 +167,11 @@ int filter_to_standard_output(const FilterCommandOptions& options, const FilterC
   std::unique_ptr<ProcessRuntime> runtime;
   if (choice.kind == BackendKind::processes) runtime = std::make_unique<ProcessRuntime>();
   FilterBackend backend(choice, runtime.get());
+  ImageOrigin origin;
   const cv::Mat image = load_image(
-      input, LoadOptions{pixel_limit(options, kDefaultMaxPixels), backend.image_allocator()});
+      input, LoadOptions{pixel_limit(options, kDefaultMaxPixels), backend.image_allocator()},
+      &origin);
+  if (!options.quiet) print_warnings(origin.warnings);
   const std::string extension = format.empty() ? extension_of_contents(input) : "." + format;
   if (extension.empty() || !writes_format(extension)) {
     throw OutputError("cannot write standard output: " +
@@ -176,9 +181,10 @@ int filter_to_standard_output(const FilterCommandOptions& options, const FilterC
   check_quality_is_used(options.image, extension);
   validate(spec, image.depth());
   const fs::path encoded_as = "standard-output" + extension;
-  check_output_can_hold(encoded_as, image);
+  const SaveOptions save = save_options(options);
+  check_output_can_hold(encoded_as, image, save.convert);
   const FilterResult result = backend.filter(image, spec);
-  write_standard_output(encode_image(result.image, encoded_as, save_options(options)));
+  write_standard_output(encode_image(result.image, encoded_as, save, origin));
   return kSuccess;
 }
 
@@ -207,6 +213,7 @@ int filter_to_file(const FilterCommandOptions& options, const FilterChain& spec,
         stream_file(backend, input, options.output, spec, stream_options);
     progress.close();
     if (streamed.streamed) {
+      if (!options.quiet) print_warnings(streamed.warnings);
       if (options.verbose) print_stream(streamed, choice);
       if (options.verbose) print_pixel_limit(options, kDefaultStreamedMaxPixels, "streamed");
       return kSuccess;
@@ -214,8 +221,11 @@ int filter_to_file(const FilterCommandOptions& options, const FilterChain& spec,
     timings.whole_image_reason = streamed.whole_image_reason;
   }
   start = Clock::now();
+  ImageOrigin origin;
   const cv::Mat image = load_image(
-      input, LoadOptions{pixel_limit(options, kDefaultMaxPixels), backend.image_allocator()});
+      input, LoadOptions{pixel_limit(options, kDefaultMaxPixels), backend.image_allocator()},
+      &origin);
+  if (!options.quiet) print_warnings(origin.warnings);
   timings.load = Clock::now() - start;
   validate(spec, image.depth());
   check_output_can_hold(options.output, image, save.convert);
@@ -224,7 +234,7 @@ int filter_to_file(const FilterCommandOptions& options, const FilterChain& spec,
   timings.result.times.start_workers += runtime_start_up;
 
   start = Clock::now();
-  save_image(timings.result.image, options.output, save);
+  save_image(timings.result.image, options.output, save, origin);
   timings.save = Clock::now() - start;
   if (options.verbose) print_phases(timings, choice, image);
   if (options.verbose) print_pixel_limit(options, kDefaultMaxPixels, "whole-image");

@@ -7,6 +7,7 @@
 
 #include "cli/common_options.h"
 #include "cli/pixel_options.h"
+#include "cli/output_options.h"
 
 namespace pblur::cli {
 
@@ -18,6 +19,7 @@ struct FilterCommandOptions {
   BackendFlags backend;
   ImageFlags image;
   PixelFlags pixels;
+  OutputFlags output_flags;
   bool quiet = false;
   bool verbose = false;
 };

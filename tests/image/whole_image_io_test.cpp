@@ -71,7 +71,7 @@ TEST(WholeImageIo, EncodesTheBytesImencodeDoes) {
   const cv::Mat photo = testing::photo(40, 48, CV_8UC3);
   std::vector<uchar> expected;
   ASSERT_TRUE(cv::imencode(".jpg", photo, expected, {cv::IMWRITE_JPEG_QUALITY, 40}));
-  EXPECT_EQ(encode_image(photo, "x.JPG", {.quality = 40}), expected);
+  EXPECT_EQ(encode_image(photo, "x.JPG", {.quality = 40, .keep = {}}), expected);
 }
 
 TEST(WholeImageIo, RefusesExactlyWhatOpenCvWouldChange) {

@@ -127,9 +127,12 @@ FileStreamResult stream_file(FilterBackend& backend, const fs::path& input, cons
   check_output_can_hold(output, cv::Mat(1, 1, layout.cv_type()), conversion);
 
   AtomicOutputFile file(output, options.rules);
-  const RowWriteOptions write_options{options.save.quality, std::nullopt};
-  std::unique_ptr<RowWriter> writer = open_row_writer(
-      file.stream(), extension, converted_layout(layout, conversion), write_options);
+  const ImageOrigin origin = origin_of(*reader, input.string());
+  result.warnings = origin.warnings;
+  const RowWriteOptions write_options{output_quality(output, options.save, origin), std::nullopt};
+  std::unique_ptr<RowWriter> writer =
+      open_row_writer(file.stream(), extension, converted_layout(layout, conversion), write_options,
+                      output_metadata(origin, options.save.keep, layout.width, layout.height));
   InputRows input_rows(*reader, input);
   OutputRows output_rows(*writer, output);
   ConvertingRowWriter converting_rows(output_rows, layout, conversion);

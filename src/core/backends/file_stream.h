@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/backends/filter_backend.h"
 #include "core/backends/stream_stats.h"
@@ -26,9 +27,10 @@ struct FileStreamOptions {
 // How stream_file went: streamed, or why the file must go the whole-image way instead.
 struct FileStreamResult {
   bool streamed = false;
-  std::string whole_image_reason;  // when not streamed
-  RowLayout layout;                // when streamed
-  StreamStats stats;               // when streamed
+  std::string whole_image_reason;     // when not streamed
+  RowLayout layout;                   // when streamed
+  StreamStats stats;                  // when streamed
+  std::vector<std::string> warnings;  // when streamed: metadata dropped (see origin_of)
 };
 
 // Decodes `input`, filters it with `backend` and encodes it into `output` at once, strip by
@@ -36,8 +38,9 @@ struct FileStreamResult {
 // row (JPEG, PNG, binary PNM, TIFF) and the rows need no turning. Otherwise writes nothing and
 // says why, for the caller to load, filter and save the whole image; an input that cannot be
 // opened is left to that path too, which reports it. The output appears whole or not at all
-// (see AtomicOutputFile). Throws InputError (too many pixels, corrupt or cut short mid-stream),
-// OutputError, ProcessingError, Interrupted.
+// (see AtomicOutputFile), with the input's metadata and JPEG quality as options.save says (see
+// output_metadata, output_quality). Throws InputError (too many pixels, corrupt or cut short
+// mid-stream), OutputError, ProcessingError, Interrupted.
 FileStreamResult stream_file(FilterBackend& backend, const std::filesystem::path& input,
                              const std::filesystem::path& output, const FilterChain& chain,
                              const FileStreamOptions& options);

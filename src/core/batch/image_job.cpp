@@ -24,6 +24,7 @@ struct JobHeader {
   std::uint64_t max_pixels;
   std::int32_t quality;  // 0: the format's default
   PixelConversion convert;
+  MetadataKeep keep;
   std::uint32_t input_size;
   std::uint32_t output_size;
 };
@@ -54,7 +55,8 @@ ImageJobResult run_throwing(const ImageJob& job) {
   ImageJobResult result;
   auto start = Clock::now();
   const OutputRules rules = output_rules_for(job.input, job.spec, job.save);
-  const cv::Mat image = load_image(job.input, job.load);
+  ImageOrigin origin;
+  const cv::Mat image = load_image(job.input, job.load, &origin);
   validate(job.spec, image.depth());
   check_output_can_hold(job.output, image, job.save.convert);
   auto now = Clock::now();
@@ -64,7 +66,7 @@ ImageJobResult run_throwing(const ImageJob& job) {
   now = Clock::now();
   result.times.filter = now - start;
   start = now;
-  const std::vector<uchar> bytes = encode_image(filtered, job.output, job.save);
+  const std::vector<uchar> bytes = encode_image(filtered, job.output, job.save, origin);
   write_file_atomically(job.output, std::as_bytes(std::span(bytes)), rules);
   result.times.save = Clock::now() - start;
   result.output_bytes = bytes.size();
@@ -97,6 +99,7 @@ std::vector<std::byte> encode_image_job(const ImageJob& job) {
                          job.load.max_pixels,
                          job.save.quality.value_or(0),
                          job.save.convert,
+                         job.save.keep,
                          static_cast<std::uint32_t>(input.size()),
                          static_cast<std::uint32_t>(output.size())};
   std::vector<std::byte> bytes;
@@ -120,6 +123,7 @@ ImageJob decode_image_job(std::span<const std::byte> message) {
   job.load.max_pixels = header.max_pixels;
   if (header.quality > 0) job.save.quality = header.quality;
   job.save.convert = header.convert;
+  job.save.keep = header.keep;
   return job;
 }
 

@@ -43,15 +43,20 @@ std::optional<InputStamp> stamp_input(const fs::path& path) {
 
 std::string output_options_digest(const FilterChain& chain, const SaveOptions& save) {
   // Every key of every filter, as described for 8-bit images, the pixel space of the blurs, the
-  // encoder's quality and the conversions before it.
+  // encoder's quality, the conversions before it and the metadata kept.
   const PixelMode& mode = chain.pixel_mode();
   const PixelConversion& convert = save.convert;
+  const MetadataKeep& keep = save.keep;
   const std::string text =
       describe_filter(chain, CV_8U) + " quality=" + std::to_string(save.quality.value_or(0)) +
       " alpha=" + std::to_string(int(mode.alpha)) + " linear=" + std::to_string(mode.linear) +
       " depth8=" + std::to_string(convert.to_8_bits) +
       " flatten=" + std::to_string(convert.flatten) + ":" + std::to_string(convert.background[0]) +
-      "," + std::to_string(convert.background[1]) + "," + std::to_string(convert.background[2]);
+      "," + std::to_string(convert.background[1]) + "," + std::to_string(convert.background[2]) +
+      (keep == MetadataKeep::all()
+           ? ""
+           : " keep=" + std::to_string(keep.exif) + std::to_string(keep.icc) +
+                 std::to_string(keep.xmp) + std::to_string(keep.iptc));
   char digest[17];
   std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(fnv1a_64(text)));
   return digest;

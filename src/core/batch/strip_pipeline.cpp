@@ -48,6 +48,7 @@ class StripPipeline {
   // One image on its way: loaded, then filtered; once failed, its result says why.
   struct Image {
     cv::Mat pixels;
+    ImageOrigin origin;
     FileResult result;
     OutputRules rules;
     bool abandoned = false;  // the run was stopped before it was filtered
@@ -70,7 +71,7 @@ class StripPipeline {
     try {
       const auto start = Clock::now();
       loaded.rules = output_rules_for(source.input, options_.spec, options_.save);
-      loaded.pixels = load_image(source.input, options_.load);
+      loaded.pixels = load_image(source.input, options_.load, &loaded.origin);
       validate(options_.spec, loaded.pixels.depth());
       check_output_can_hold(source.output, loaded.pixels, options_.save.convert);
       loaded.result.times.load = Clock::now() - start;
@@ -104,7 +105,8 @@ class StripPipeline {
     const BatchItem& target = items_[image.result.item];
     try {
       const auto start = Clock::now();
-      const std::vector<uchar> bytes = encode_image(image.pixels, target.output, options_.save);
+      const std::vector<uchar> bytes =
+          encode_image(image.pixels, target.output, options_.save, image.origin);
       image.pixels.release();
       write_file_atomically(target.output, std::as_bytes(std::span(bytes)), image.rules);
       image.result.times.save = Clock::now() - start;

@@ -90,11 +90,12 @@ cv::Mat decode_with_opencv(const fs::path& path, std::span<const std::byte> byte
 // decoder warning an error. nullopt for a file they leave to OpenCV.
 std::optional<cv::Mat> decode_with_row_reader(const fs::path& path,
                                               std::span<const std::byte> bytes,
-                                              const LoadOptions& options) {
+                                              const LoadOptions& options, ImageOrigin* origin) {
   try {
     // The header was checked against the pixel budget before the reader allocates anything.
     const std::unique_ptr<RowReader> reader = open_row_reader(bytes);
     if (!reader) return std::nullopt;
+    if (origin) *origin = origin_of(*reader, path.string());
     return read_whole_image(*reader, options.allocator);
   } catch (const CodecError& error) {
     refuse_corrupt_input(path, error.what());
@@ -147,37 +148,39 @@ std::string encoder_extension(const fs::path& path) {
   return extension == ".pxm" ? ".pnm" : extension;
 }
 
-RowWriteOptions row_write_options(const SaveOptions& options) {
-  RowWriteOptions row;
-  row.quality = options.quality;
-  return row;
+bool is_jpeg(const fs::path& path) {
+  const std::string extension = lower_extension(path);
+  return extension == ".jpg" || extension == ".jpeg" || extension == ".jpe";
 }
 
 // The writer pblur encodes `layout` with for `path`'s format, on `file`; nullptr for a format
 // left to OpenCV. Throws CodecError if the format cannot hold the layout.
 std::unique_ptr<RowWriter> open_writer(std::FILE* file, const fs::path& path,
-                                       const RowLayout& layout, const SaveOptions& options = {}) {
-  return open_row_writer(file, encoder_extension(path), layout, row_write_options(options));
+                                       const RowLayout& layout, const SaveOptions& options = {},
+                                       const ImageOrigin& origin = {}) {
+  const RowWriteOptions row{output_quality(path, options, origin), std::nullopt};
+  return open_row_writer(file, encoder_extension(path), layout, row,
+                         output_metadata(origin, options.keep, layout.width, layout.height));
 }
 
-std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& options) {
-  if (!options.quality) return {};
-  const std::string extension = lower_extension(path);
-  if (extension == ".jpg" || extension == ".jpeg" || extension == ".jpe") {
-    return {cv::IMWRITE_JPEG_QUALITY, *options.quality};
-  }
-  if (extension == ".webp") return {cv::IMWRITE_WEBP_QUALITY, *options.quality};
+std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& options,
+                                   const ImageOrigin& origin) {
+  const std::optional<int> quality = output_quality(path, options, origin);
+  if (!quality) return {};
+  if (is_jpeg(path)) return {cv::IMWRITE_JPEG_QUALITY, *quality};
+  if (lower_extension(path) == ".webp") return {cv::IMWRITE_WEBP_QUALITY, *quality};
   return {};
 }
 
 // pblur's own writer's bytes for `image` (OpenCV's, see open_row_writer); nullopt for a format
 // left to OpenCV.
 std::optional<std::vector<uchar>> encode_with_row_writer(const cv::Mat& image, const fs::path& path,
-                                                         const SaveOptions& options) {
+                                                         const SaveOptions& options,
+                                                         const ImageOrigin& origin) {
   try {
     MemoryFile file;
     const std::unique_ptr<RowWriter> writer =
-        open_writer(file.get(), path, layout_of(image), options);
+        open_writer(file.get(), path, layout_of(image), options, origin);
     if (!writer) return std::nullopt;
     write_whole_image(*writer, image);
     return file.bytes();
@@ -235,11 +238,11 @@ void refuse_corrupt_input(const fs::path& path, const std::string& reason) {
   refuse_input(path, "the file is corrupt (" + reason + ")");
 }
 
-cv::Mat load_image(const fs::path& path, const LoadOptions& options) {
+cv::Mat load_image(const fs::path& path, const LoadOptions& options, ImageOrigin* origin) {
   const std::vector<std::byte> bytes = read_input_file(path, options.max_pixels);
   const ImageHeader header = read_image_header(bytes);
   check_header(path, header, bytes, options.max_pixels);
-  std::optional<cv::Mat> decoded = decode_with_row_reader(path, bytes, options);
+  std::optional<cv::Mat> decoded = decode_with_row_reader(path, bytes, options, origin);
   cv::Mat image = decoded ? std::move(*decoded)
                           : decode_with_opencv(path, bytes, read_flags(header), options.allocator);
   if (image.empty()) {
@@ -309,13 +312,21 @@ void check_output_can_hold(const fs::path& path, const cv::Mat& image,
   }
 }
 
+std::optional<int> output_quality(const fs::path& path, const SaveOptions& options,
+                                  const ImageOrigin& origin) {
+  if (options.quality) return options.quality;
+  if (is_jpeg(path)) return origin.jpeg_quality;
+  return std::nullopt;
+}
+
 std::vector<uchar> encode_image(const cv::Mat& filtered, const fs::path& path,
-                                const SaveOptions& options) {
+                                const SaveOptions& options, const ImageOrigin& origin) {
   const cv::Mat image = convert_pixels(filtered, options.convert);
-  if (auto bytes = encode_with_row_writer(image, path, options)) return std::move(*bytes);
+  if (auto bytes = encode_with_row_writer(image, path, options, origin)) return std::move(*bytes);
   std::optional<std::vector<uchar>> bytes;
   try {
-    bytes = opencv_codecs::encode(encoder_extension(path), image, encode_parameters(path, options));
+    bytes = opencv_codecs::encode(encoder_extension(path), image,
+                                  encode_parameters(path, options, origin));
   } catch (const CodecError& error) {
     refuse_output(path, error.what());
   }
@@ -323,8 +334,9 @@ std::vector<uchar> encode_image(const cv::Mat& filtered, const fs::path& path,
   return std::move(*bytes);
 }
 
-void save_image(const cv::Mat& image, const fs::path& path, const SaveOptions& options) {
-  const std::vector<uchar> bytes = encode_image(image, path, options);
+void save_image(const cv::Mat& image, const fs::path& path, const SaveOptions& options,
+                const ImageOrigin& origin) {
+  const std::vector<uchar> bytes = encode_image(image, path, options, origin);
   write_file_atomically(path, std::as_bytes(std::span(bytes)));
 }
 

@@ -9,6 +9,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/image/pixel_conversion.h"
+#include "core/image/image_origin.h"
 
 namespace pblur {
 
@@ -22,8 +23,11 @@ struct LoadOptions {
 };
 
 struct SaveOptions {
-  std::optional<int> quality;  // JPEG and WebP, 1-100
-  PixelConversion convert{};   // applied to the pixels before they are encoded
+  // JPEG and WebP, 1-100; unset: a JPEG input's own (see estimate_jpeg_quality), else the
+  // format's default.
+  std::optional<int> quality;
+  PixelConversion convert{};  // applied to the pixels before they are encoded
+  MetadataKeep keep;
 };
 
 // Decodes an image with its channels (gray, BGR, BGRA) and depth (8 or 16 bits) as stored, a
@@ -31,8 +35,10 @@ struct SaveOptions {
 // missing, a folder, unreadable, empty, longer than any image within `max_pixels` could be (see
 // read_input_file), not an image, truncated or corrupt, more pixels or channels than pblur takes,
 // or pixels other than 8 or 16 bits. Everything the header decides (see read_image_header) is
-// checked before any pixel memory is committed.
-cv::Mat load_image(const std::filesystem::path& path, const LoadOptions& options = {});
+// checked before any pixel memory is committed. When `origin` is given, it receives what an
+// output inherits from the file (empty for the formats left to OpenCV).
+cv::Mat load_image(const std::filesystem::path& path, const LoadOptions& options = {},
+                   ImageOrigin* origin = nullptr);
 
 // Throws InputError naming `path` unless a width x height image is within `max_pixels`: the
 // check load_image makes from a header, for readers that read the header themselves.
@@ -56,12 +62,18 @@ void check_output_can_hold(const std::filesystem::path& path, const cv::Mat& ima
                            const PixelConversion& conversion = {});
 
 // The file's bytes in the format chosen by `path`'s extension, the pixels converted as
-// options.convert says. Throws OutputError.
+// options.convert says, with the metadata and quality `options` takes from `origin` (see
+// output_metadata and output_quality). Throws OutputError.
 std::vector<uchar> encode_image(const cv::Mat& image, const std::filesystem::path& path,
-                                const SaveOptions& options = {});
+                                const SaveOptions& options = {}, const ImageOrigin& origin = {});
 
 // Encodes and writes atomically (see write_file_atomically). Throws OutputError.
 void save_image(const cv::Mat& image, const std::filesystem::path& path,
-                const SaveOptions& options = {});
+                const SaveOptions& options = {}, const ImageOrigin& origin = {});
+
+// The quality an output at `path` is encoded with: the one given, else a JPEG input's for a
+// JPEG output, else nullopt (the format's default: 95 for JPEG).
+std::optional<int> output_quality(const std::filesystem::path& path, const SaveOptions& options,
+                                  const ImageOrigin& origin);
 
 }  // namespace pblur

@@ -7,6 +7,7 @@
 #include "core/image/exif_orientation.h"
 #include "core/image/jpeg_error.h"
 #include "core/image/jpeg_markers.h"
+#include "core/image/jpeg_quality.h"
 
 namespace pblur {
 
@@ -81,6 +82,7 @@ void JpegReader::read_metadata() {
   Decoder& d = *decoder_;
   orientation_ = opencv_orientation_of(d.info);
   metadata_ = metadata_of(d.info, d.errors);
+  quality_ = estimate_jpeg_quality(d.info);
 }
 
 std::string JpegReader::stream_blocker() const {

@@ -28,6 +28,7 @@ class JpegReader final : public RowReader {
   std::string stream_blocker() const override;
   int orientation() const override { return orientation_; }
   const ImageMetadata& metadata() const override { return metadata_; }
+  std::optional<int> jpeg_quality() const override { return quality_; }
   void read_rows(std::byte* dst, std::size_t stride, int count) override;
   int rows_read() const override { return rows_read_; }
 
@@ -39,6 +40,7 @@ class JpegReader final : public RowReader {
   std::unique_ptr<Decoder> decoder_;
   RowLayout layout_;
   ImageMetadata metadata_;
+  std::optional<int> quality_;
   int orientation_ = 1;
   bool progressive_ = false;
   int rows_read_ = 0;

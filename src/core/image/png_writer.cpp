@@ -113,7 +113,9 @@ void PngWriter::finish() {
   if (e.failed) throw CodecError("the PNG encoder already failed");
   check_all_rows(layout_, rows_written_);
   e.check(png_guarded(e.png, [&e] {
-    png_write_end(e.png, e.info);
+    // Without the info: libpng 1.6 would write its eXIf chunk a second time, after IDAT; every
+    // other chunk pblur sets went out with png_write_info.
+    png_write_end(e.png, nullptr);
     png_write_flush(e.png);
   }));
   if (std::fflush(static_cast<std::FILE*>(png_get_io_ptr(e.png))) != 0) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -56,6 +57,10 @@ class RowReader {
   virtual int orientation() const { return 1; }
 
   virtual const ImageMetadata& metadata() const = 0;
+
+  // The quality a JPEG's quantisation tables were scaled for (see estimate_jpeg_quality);
+  // nullopt for the other formats.
+  virtual std::optional<int> jpeg_quality() const { return std::nullopt; }
 
   // Decodes the next `count` rows into dst, dst + stride, ...; throws CodecError if the file is
   // corrupt or ends early (every decoder warning that means lost or invented pixels is an

@@ -120,7 +120,7 @@ std::unique_ptr<RowWriter> open_row_writer(std::FILE* file, std::string_view ext
     case Format::pnm:
       return std::make_unique<PnmWriter>(file, layout, pnm_kind_of(extension));
     case Format::tiff:
-      return std::make_unique<TiffWriter>(file, layout);
+      return std::make_unique<TiffWriter>(file, layout, metadata);
     case Format::other:
       break;
   }

@@ -1,6 +1,7 @@
 #include "core/image/tiff_reader.h"
 
 #include "core/image/tiff_handle.h"
+#include "core/image/tiff_metadata.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -125,6 +126,7 @@ void TiffReader::read_header() {
     unsupported("16-bit planar samples");
   }
   layout_ = {int(width), int(height), channels, bits};
+  metadata_ = tiff_metadata_of(tiff);
   band_ = std::make_unique<Band>();
   band_->tiled = TIFFIsTiled(tiff);
   band_->height =

@@ -1,6 +1,7 @@
 #include "core/image/tiff_writer.h"
 
 #include "core/image/tiff_handle.h"
+#include "core/image/tiff_metadata.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -43,11 +44,13 @@ void bgr_to_rgb(std::byte* row, int width, int channels) {
 
 }  // namespace
 
-TiffWriter::TiffWriter(std::FILE* file, const RowLayout& layout) : layout_(layout) {
+TiffWriter::TiffWriter(std::FILE* file, const RowLayout& layout, const ImageMetadata& metadata)
+    : layout_(layout) {
   check_layout(layout);
   row_.resize(layout.row_bytes());
   handle_ = std::make_unique<TiffHandle>(file, "w");
   handle_->check(configure(handle_->get(), layout), "libtiff refused the TIFF's settings");
+  handle_->check(set_tiff_metadata(handle_->get(), metadata), "libtiff refused the metadata");
 }
 
 TiffWriter::~TiffWriter() = default;

@@ -14,13 +14,13 @@ class TiffHandle;
 // OpenCV 4.6's imencode(".tif") uses, so the bytes equal its bytes: a classic TIFF of one
 // image in strips of max(1, 8192 / row bytes) rows, LZW with the horizontal predictor,
 // MINISBLACK or RGB with contiguous samples (a fourth sample without an ExtraSamples tag, as
-// OpenCV writes it). Each strip is compressed as its rows arrive. TIFF output carries no
-// metadata (OpenCV's carries none either). Writes to `file`, which must be seekable (libtiff
-// writes the directory offset into the header last); the caller owns and closes it after
-// finish().
+// OpenCV writes it). Each strip is compressed as its rows arrive. Metadata that is set is
+// written as tags (see set_tiff_metadata); OpenCV writes none. Writes to `file`, which must be
+// seekable (libtiff writes the directory offset into the header last); the caller owns and closes
+// it after finish().
 class TiffWriter final : public RowWriter {
  public:
-  TiffWriter(std::FILE* file, const RowLayout& layout);
+  TiffWriter(std::FILE* file, const RowLayout& layout, const ImageMetadata& metadata = {});
   ~TiffWriter() override;
   TiffWriter(const TiffWriter&) = delete;
   TiffWriter& operator=(const TiffWriter&) = delete;
