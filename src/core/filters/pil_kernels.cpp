@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -37,51 +38,99 @@ constexpr std::array<BuiltinKernel, 10> kBuiltins{{
                                               5, 1, 1, 5, 5, 5, 1, 1, 1, 1, 1, 1}},
 }};
 
+// Eight floats: one AVX2 register, two SSE2 ones in the baseline clone.
+using Floats = float __attribute__((vector_size(32)));
+using Ints = std::int32_t __attribute__((vector_size(32)));
+constexpr int kLanes = int(sizeof(Floats) / sizeof(float));
+
+// Pillow's clip8 (and its 16-bit twin): <= 0 gives 0, >= top gives top, else truncated.
 template <typename T>
 T clamp_truncate(float sum) {
   constexpr float top = float(std::numeric_limits<T>::max());
-  return static_cast<T>(std::min(std::max(sum, 0.0f), top));  // <= 0: 0, >= top: top
+  return T(std::min(std::max(sum, 0.0f), top));
 }
 
-// One output row's pixels after the frame: the sums start at offset + 0.5 and add Pillow's
-// KERNEL1x3 / KERNEL1x5 sums of the kernel's rows bottom up, the same float operations in
-// Pillow's order for each x, in a loop that vectorises. rows[0] is the bottom row, in floats.
-// taps[0][x] * k[0] + taps[1][x] * k[1] + ..., left to right, written out in full by the fold.
-template <std::size_t... J>
-inline float line_sum(const float* const* taps, const float* k, int x, std::index_sequence<J...>) {
-  return (... + (taps[J][x] * k[J]));
+template <typename T>
+[[gnu::always_inline]] inline Ints clamp_truncate(Floats sum) {
+  const Floats zero = Floats{} + 0.0f;
+  const Floats top = Floats{} + float(std::numeric_limits<T>::max());
+  sum = sum <= zero ? zero : sum;
+  sum = sum >= top ? top : sum;
+  return __builtin_convertvector(sum, Ints);
 }
 
-template <typename T, std::size_t... R>
-PBLUR_VECTOR_CLONES void kernel_sums_of(const float* const* rows, const PilKernel& kernel,
-                                        int channels, int count, T* out,
-                                        std::index_sequence<R...> rows_index) {
-  constexpr int n = int(sizeof...(R));
-  // Each tap's row of inputs as its own pointer, which `out` cannot alias: the loop vectorises.
-  const float* taps[n * n];
-  for (int i = 0; i < n * n; ++i) taps[i] = rows[i / n] + (i % n) * channels;
-  float k[n * n];
-  for (int i = 0; i < n * n; ++i) k[i] = kernel.weights[i];
-  const float offset = kernel.offset;
-  // The sums go through a small int buffer: a loop that ends in bytes would take 32 pixels a
-  // step, more taps than the vectoriser handles.
-  constexpr int chunk = 256;
-  std::int32_t clamped[chunk];
-  for (int begin = 0; begin < count; begin += chunk) {
-    const int end = std::min(count, begin + chunk);
-    for (int x = begin; x < end; ++x) {
-      float sum = offset;
-      ((sum += line_sum(taps + R * n, k + R * n, x, rows_index)), ...);
-      clamped[x - begin] = std::int32_t(clamp_truncate<T>(sum));
+using Bytes = std::uint8_t __attribute__((vector_size(32)));
+using HalfBytes = std::uint8_t __attribute__((vector_size(16)));
+using Shorts = std::uint16_t __attribute__((vector_size(32)));
+
+// Two vectors of values in the output's range, stored as 2 x kLanes values of it: the low byte
+// or the low half of each.
+[[gnu::always_inline]] inline void store(Ints low, Ints high, std::uint8_t* out) {
+  const HalfBytes packed =
+      __builtin_shufflevector(std::bit_cast<Bytes>(low), std::bit_cast<Bytes>(high), 0, 4, 8, 12,
+                              16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60);
+  std::memcpy(out, &packed, sizeof packed);
+}
+
+[[gnu::always_inline]] inline void store(Ints low, Ints high, std::uint16_t* out) {
+  const Shorts packed =
+      __builtin_shufflevector(std::bit_cast<Shorts>(low), std::bit_cast<Shorts>(high), 0, 2, 4, 6,
+                              8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  std::memcpy(out, &packed, sizeof packed);
+}
+
+// The sums of kLanes values from x on: offset + 0.5, then Pillow's KERNEL1x3 / KERNEL1x5 sum of
+// each of the kernel's rows bottom up, each left to right: Pillow's float operations in its order.
+template <int N>
+[[gnu::always_inline]] inline Floats kernel_sum(const float* const* rows, const Floats* weights,
+                                                Floats offset, int channels, int x) {
+  Floats sum = offset;
+  for (int r = 0; r < N; ++r) {
+    Floats tap;
+    std::memcpy(&tap, rows[r] + x, sizeof tap);
+    Floats line = tap * weights[r * N];
+    for (int j = 1; j < N; ++j) {
+      std::memcpy(&tap, rows[r] + x + j * channels, sizeof tap);
+      line += tap * weights[r * N + j];
     }
-    for (int x = begin; x < end; ++x) out[x] = T(clamped[x - begin]);
+    sum += line;
   }
+  return sum;
 }
 
+// The same for one value.
+template <int N>
+float kernel_sum(const float* const* rows, const float* weights, float offset, int channels,
+                 int x) {
+  float sum = offset;
+  for (int r = 0; r < N; ++r) {
+    float line = rows[r][x] * weights[r * N];
+    for (int j = 1; j < N; ++j) line += rows[r][x + j * channels] * weights[r * N + j];
+    sum += line;
+  }
+  return sum;
+}
+
+// `count` output values, clamped and truncated, 2 x kLanes at a time. rows[0] is the kernel's
+// bottom row in floats, from the value under its left column.
 template <typename T, int N>
-void kernel_sums(const float* const* rows, const PilKernel& kernel, int channels, int count,
-                 T* out) {
-  kernel_sums_of<T>(rows, kernel, channels, count, out, std::make_index_sequence<N>());
+PBLUR_VECTOR_CLONES void row_sums(const float* const* rows, const PilKernel& kernel, int channels,
+                                  int count, T* out) {
+  // Locals that `out`, bytes maybe, cannot alias: they stay in registers across the stores.
+  const float* from[N];
+  for (int r = 0; r < N; ++r) from[r] = rows[r];
+  Floats weights[N * N];
+  for (int i = 0; i < N * N; ++i) weights[i] = Floats{} + kernel.weights[i];
+  const Floats offset = Floats{} + kernel.offset;
+  int x = 0;
+  for (; x + 2 * kLanes <= count; x += 2 * kLanes) {
+    const Ints low = clamp_truncate<T>(kernel_sum<N>(from, weights, offset, channels, x));
+    const Ints high = clamp_truncate<T>(kernel_sum<N>(from, weights, offset, channels, x + kLanes));
+    store(low, high, out + x);
+  }
+  for (; x < count; ++x) {
+    out[x] = clamp_truncate<T>(kernel_sum<N>(from, kernel.weights, kernel.offset, channels, x));
+  }
 }
 
 template <typename T>
@@ -126,7 +175,7 @@ void kernel_row(FloatRows<T>& floats, const cv::Mat& window, int row, const PilK
               sizeof(T) * std::size_t(frame));
   const float* rows[N];
   for (int r = 0; r < N; ++r) rows[r] = floats.row(row + half - r);
-  kernel_sums<T, N>(rows, kernel, channels, width - 2 * frame, out + frame);
+  row_sums<T, N>(rows, kernel, channels, width - 2 * frame, out + frame);
 }
 
 template <typename T>
