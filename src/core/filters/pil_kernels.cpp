@@ -79,23 +79,33 @@ using Shorts = std::uint16_t __attribute__((vector_size(32)));
   std::memcpy(out, &packed, sizeof packed);
 }
 
-// The sums of kLanes values from x on: offset + 0.5, then Pillow's KERNEL1x3 / KERNEL1x5 sum of
-// each of the kernel's rows bottom up, each left to right: Pillow's float operations in its order.
+[[gnu::always_inline]] inline Floats load(const float* at) {
+  Floats values;
+  std::memcpy(&values, at, sizeof values);
+  return values;
+}
+
+// The sums of 2 x kLanes values from x on, in two halves: offset + 0.5, then Pillow's KERNEL1x3 /
+// KERNEL1x5 sum of each of the kernel's rows bottom up, each left to right: Pillow's float
+// operations in its order. Both halves share each weight's load.
 template <int N>
-[[gnu::always_inline]] inline Floats kernel_sum(const float* const* rows, const Floats* weights,
-                                                Floats offset, int channels, int x) {
-  Floats sum = offset;
+[[gnu::always_inline]] inline void kernel_sums(const float* const* rows, const Floats* weights,
+                                               Floats offset, int channels, int x, Floats& low,
+                                               Floats& high) {
+  low = offset;
+  high = offset;
   for (int r = 0; r < N; ++r) {
-    Floats tap;
-    std::memcpy(&tap, rows[r] + x, sizeof tap);
-    Floats line = tap * weights[r * N];
+    const float* at = rows[r] + x;
+    Floats line_low = load(at) * weights[r * N];
+    Floats line_high = load(at + kLanes) * weights[r * N];
     for (int j = 1; j < N; ++j) {
-      std::memcpy(&tap, rows[r] + x + j * channels, sizeof tap);
-      line += tap * weights[r * N + j];
+      at += channels;
+      line_low += load(at) * weights[r * N + j];
+      line_high += load(at + kLanes) * weights[r * N + j];
     }
-    sum += line;
+    low += line_low;
+    high += line_high;
   }
-  return sum;
 }
 
 // The same for one value.
@@ -124,9 +134,10 @@ PBLUR_VECTOR_CLONES void row_sums(const float* const* rows, const PilKernel& ker
   const Floats offset = Floats{} + kernel.offset;
   int x = 0;
   for (; x + 2 * kLanes <= count; x += 2 * kLanes) {
-    const Ints low = clamp_truncate<T>(kernel_sum<N>(from, weights, offset, channels, x));
-    const Ints high = clamp_truncate<T>(kernel_sum<N>(from, weights, offset, channels, x + kLanes));
-    store(low, high, out + x);
+    Floats low;
+    Floats high;
+    kernel_sums<N>(from, weights, offset, channels, x, low, high);
+    store(clamp_truncate<T>(low), clamp_truncate<T>(high), out + x);
   }
   for (; x < count; ++x) {
     out[x] = clamp_truncate<T>(kernel_sum<N>(from, kernel.weights, kernel.offset, channels, x));
