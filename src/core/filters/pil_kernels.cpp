@@ -6,9 +6,12 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "core/filters/pil_integer_kernels.h"
 #include "core/filters/vector_clones.h"
 
 namespace pblur {
@@ -175,18 +178,36 @@ class FloatRows {
 };
 
 template <typename T, int N>
-void kernel_row(FloatRows<T>& floats, const cv::Mat& window, int row, const PilKernel& kernel,
-                T* out) {
-  constexpr int half = N / 2;
-  const int channels = window.channels();
-  const int width = window.cols * channels;
-  const int frame = half * channels;
-  std::memcpy(out, window.ptr<T>(row), sizeof(T) * std::size_t(frame));
-  std::memcpy(out + width - frame, window.ptr<T>(row) + width - frame,
-              sizeof(T) * std::size_t(frame));
+void float_row(FloatRows<T>& floats, int row, const PilKernel& kernel, int channels, int count,
+               T* out) {
   const float* rows[N];
-  for (int r = 0; r < N; ++r) rows[r] = floats.row(row + half - r);
-  row_sums<T, N>(rows, kernel, channels, width - 2 * frame, out + frame);
+  for (int r = 0; r < N; ++r) rows[r] = floats.row(row + N / 2 - r);
+  row_sums<T, N>(rows, kernel, channels, count, out);
+}
+
+void integer_row(const IntegerKernel& kernel, const cv::Mat& window, int row, int count,
+                 std::uint8_t* out) {
+  const std::uint8_t* rows[5];
+  for (int r = 0; r < kernel.size; ++r)
+    rows[r] = window.ptr<std::uint8_t>(row + kernel.size / 2 - r);
+  integer_kernel_row(kernel, rows, window.channels(), count, out);
+}
+
+// One row inside the frame: in integers where they give Pillow's float result, else in floats.
+template <typename T>
+void inner_row(const PilKernel& kernel, const std::optional<IntegerKernel>& exact,
+               FloatRows<T>& floats, const cv::Mat& window, int row, T* out) {
+  const int channels = window.channels();
+  const int frame = kernel.size / 2 * channels;
+  const int count = window.cols * channels - 2 * frame;
+  if constexpr (std::is_same_v<T, std::uint8_t>) {
+    if (exact) return integer_row(*exact, window, row, count, out + frame);
+  }
+  if (kernel.size == 3) {
+    float_row<T, 3>(floats, row, kernel, channels, count, out + frame);
+  } else {
+    float_row<T, 5>(floats, row, kernel, channels, count, out + frame);
+  }
 }
 
 template <typename T>
@@ -194,16 +215,21 @@ void kernel_rows(const PilKernel& kernel, const cv::Mat& window, int top, int im
                  int last, cv::Mat& out) {
   const int half = kernel.size / 2;
   const bool too_small = window.cols < kernel.size || image_rows < kernel.size;
-  FloatRows<T> floats(window, kernel.size);
+  const std::optional<IntegerKernel> exact =
+      sizeof(T) == 1 ? integer_kernel_of(kernel) : std::nullopt;
+  FloatRows<T> floats(window, exact ? 0 : kernel.size);
+  const std::size_t frame = std::size_t(half * window.channels());
+  const std::size_t width = std::size_t(window.cols * window.channels());
   for (int y = first; y < last; ++y) {
+    const T* in = window.ptr<T>(y - top);
     T* target = out.ptr<T>(y - first);
     if (too_small || y < half || y >= image_rows - half) {
-      std::memcpy(target, window.ptr<T>(y - top), window.cols * window.elemSize());
-    } else if (kernel.size == 3) {
-      kernel_row<T, 3>(floats, window, y - top, kernel, target);
-    } else {
-      kernel_row<T, 5>(floats, window, y - top, kernel, target);
+      std::memcpy(target, in, sizeof(T) * width);
+      continue;
     }
+    std::memcpy(target, in, sizeof(T) * frame);
+    std::memcpy(target + width - frame, in + width - frame, sizeof(T) * frame);
+    inner_row<T>(kernel, exact, floats, window, y - top, target);
   }
 }
 
