@@ -2,6 +2,7 @@
 // tails and the frame), against live Pillow for 8 bits and Pillow's arithmetic written out
 // plainly for 16 bits, which Pillow refuses.
 #include "core/filters/pil_kernels.h"
+#include "core/filters/pil_integer_kernels.h"
 
 #include <gtest/gtest.h>
 
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include <opencv2/imgcodecs.hpp>
@@ -21,7 +23,7 @@
 namespace pblur {
 namespace {
 
-constexpr std::array<const char*, 12> kKernelFilters{
+constexpr std::array<const char*, 15> kKernelFilters{
     "pil-blur",
     "pil-contour",
     "pil-detail",
@@ -34,6 +36,11 @@ constexpr std::array<const char*, 12> kKernelFilters{
     "pil-smooth-more",
     "pil-kernel:kernel=1 2 1 0 0 0 -1 -2 -1,scale=1,offset=128",
     "pil-kernel:size=5,kernel=1 0 0 0 0 0 2 0 0 0 0 0 3 0 0 0 0 0 2 0 0 0 0 0 1.5,scale=7.3",
+    // Sums in integers up to the largest that int16 holds, and one just past it, in floats.
+    "pil-kernel:kernel=7 -7 7 -7 8 -7 7 -7 7,scale=1,offset=-7",
+    "pil-kernel:kernel=7 -7 7 -7 9 -7 7 -7 7,scale=1",
+    "pil-kernel:size=5,kernel=1 0 2 0 1 0 3 0 3 0 2 0 -5 0 2 0 3 0 3 0 1 0 2 0 "
+    "1,scale=64,offset=0.25",
 };
 constexpr std::array<int, 3> kChannels{1, 3, 4};
 
@@ -108,6 +115,26 @@ TEST(PilKernels, EveryKernelMatchesLivePillowAtEveryWidth) {
   const ScriptResult result = run_compare_script(folder);
   EXPECT_EQ(result.exit_code, 0) << result.out;
   EXPECT_EQ(result.out, "");
+}
+
+TEST(PilKernels, SumsThatAreExactInFloatsRunInIntegers) {
+  const std::optional<IntegerKernel> contour =
+      integer_kernel_of(pil_kernel_of(parse_filter("pil-contour")));
+  ASSERT_TRUE(contour.has_value());
+  EXPECT_EQ(contour->shift, 1);  // the offset 255 + 0.5
+  EXPECT_EQ(contour->offset, 511);
+  EXPECT_EQ(contour->weights[4], 16);
+  EXPECT_EQ(contour->weights[0], -2);
+  const std::optional<IntegerKernel> sharpen =
+      integer_kernel_of(pil_kernel_of(parse_filter("pil-sharpen")));
+  ASSERT_TRUE(sharpen.has_value());
+  EXPECT_EQ(sharpen->shift, 3);  // -2 / 16 = -1 / 8
+  EXPECT_EQ(sharpen->weights[4], 16);
+  EXPECT_FALSE(integer_kernel_of(pil_kernel_of(parse_filter("pil-smooth"))).has_value());
+  EXPECT_FALSE(integer_kernel_of(pil_kernel_of(parse_filter(kKernelFilters[11]))).has_value());
+  EXPECT_TRUE(integer_kernel_of(pil_kernel_of(parse_filter(kKernelFilters[12]))).has_value());
+  EXPECT_FALSE(integer_kernel_of(pil_kernel_of(parse_filter(kKernelFilters[13]))).has_value());
+  EXPECT_TRUE(integer_kernel_of(pil_kernel_of(parse_filter(kKernelFilters[14]))).has_value());
 }
 
 // Pillow's ImagingFilter3x3 / 5x5 for any depth, one value at a time: the frame copied, the sums
