@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "core/filters/pil_integer_kernels.h"
 #include "core/filters/vector_clones.h"
 
 namespace pblur {
@@ -37,51 +41,110 @@ constexpr std::array<BuiltinKernel, 10> kBuiltins{{
                                               5, 1, 1, 5, 5, 5, 1, 1, 1, 1, 1, 1}},
 }};
 
+// Eight floats: one AVX2 register, two SSE2 ones in the baseline clone.
+using Floats = float __attribute__((vector_size(32)));
+using Ints = std::int32_t __attribute__((vector_size(32)));
+constexpr int kLanes = int(sizeof(Floats) / sizeof(float));
+
+// Pillow's clip8 (and its 16-bit twin): <= 0 gives 0, >= top gives top, else truncated.
 template <typename T>
 T clamp_truncate(float sum) {
   constexpr float top = float(std::numeric_limits<T>::max());
-  return static_cast<T>(std::min(std::max(sum, 0.0f), top));  // <= 0: 0, >= top: top
+  return T(std::min(std::max(sum, 0.0f), top));
 }
 
-// One output row's pixels after the frame: the sums start at offset + 0.5 and add Pillow's
-// KERNEL1x3 / KERNEL1x5 sums of the kernel's rows bottom up, the same float operations in
-// Pillow's order for each x, in a loop that vectorises. rows[0] is the bottom row, in floats.
-// taps[0][x] * k[0] + taps[1][x] * k[1] + ..., left to right, written out in full by the fold.
-template <std::size_t... J>
-inline float line_sum(const float* const* taps, const float* k, int x, std::index_sequence<J...>) {
-  return (... + (taps[J][x] * k[J]));
+template <typename T>
+[[gnu::always_inline]] inline Ints clamp_truncate(Floats sum) {
+  const Floats zero = Floats{} + 0.0f;
+  const Floats top = Floats{} + float(std::numeric_limits<T>::max());
+  sum = sum <= zero ? zero : sum;
+  sum = sum >= top ? top : sum;
+  return __builtin_convertvector(sum, Ints);
 }
 
-template <typename T, std::size_t... R>
-PBLUR_VECTOR_CLONES void kernel_sums_of(const float* const* rows, const PilKernel& kernel,
-                                        int channels, int count, T* out,
-                                        std::index_sequence<R...> rows_index) {
-  constexpr int n = int(sizeof...(R));
-  // Each tap's row of inputs as its own pointer, which `out` cannot alias: the loop vectorises.
-  const float* taps[n * n];
-  for (int i = 0; i < n * n; ++i) taps[i] = rows[i / n] + (i % n) * channels;
-  float k[n * n];
-  for (int i = 0; i < n * n; ++i) k[i] = kernel.weights[i];
-  const float offset = kernel.offset;
-  // The sums go through a small int buffer: a loop that ends in bytes would take 32 pixels a
-  // step, more taps than the vectoriser handles.
-  constexpr int chunk = 256;
-  std::int32_t clamped[chunk];
-  for (int begin = 0; begin < count; begin += chunk) {
-    const int end = std::min(count, begin + chunk);
-    for (int x = begin; x < end; ++x) {
-      float sum = offset;
-      ((sum += line_sum(taps + R * n, k + R * n, x, rows_index)), ...);
-      clamped[x - begin] = std::int32_t(clamp_truncate<T>(sum));
+using Bytes = std::uint8_t __attribute__((vector_size(32)));
+using HalfBytes = std::uint8_t __attribute__((vector_size(16)));
+using Shorts = std::uint16_t __attribute__((vector_size(32)));
+
+// Two vectors of values in the output's range, stored as 2 x kLanes values of it: the low byte
+// or the low half of each.
+[[gnu::always_inline]] inline void store(Ints low, Ints high, std::uint8_t* out) {
+  const HalfBytes packed =
+      __builtin_shufflevector(std::bit_cast<Bytes>(low), std::bit_cast<Bytes>(high), 0, 4, 8, 12,
+                              16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60);
+  std::memcpy(out, &packed, sizeof packed);
+}
+
+[[gnu::always_inline]] inline void store(Ints low, Ints high, std::uint16_t* out) {
+  const Shorts packed =
+      __builtin_shufflevector(std::bit_cast<Shorts>(low), std::bit_cast<Shorts>(high), 0, 2, 4, 6,
+                              8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  std::memcpy(out, &packed, sizeof packed);
+}
+
+[[gnu::always_inline]] inline Floats load(const float* at) {
+  Floats values;
+  std::memcpy(&values, at, sizeof values);
+  return values;
+}
+
+// The sums of 2 x kLanes values from x on, in two halves: offset + 0.5, then Pillow's KERNEL1x3 /
+// KERNEL1x5 sum of each of the kernel's rows bottom up, each left to right: Pillow's float
+// operations in its order. Both halves share each weight's load.
+template <int N>
+[[gnu::always_inline]] inline void kernel_sums(const float* const* rows, const Floats* weights,
+                                               Floats offset, int channels, int x, Floats& low,
+                                               Floats& high) {
+  low = offset;
+  high = offset;
+  for (int r = 0; r < N; ++r) {
+    const float* at = rows[r] + x;
+    Floats line_low = load(at) * weights[r * N];
+    Floats line_high = load(at + kLanes) * weights[r * N];
+    for (int j = 1; j < N; ++j) {
+      at += channels;
+      line_low += load(at) * weights[r * N + j];
+      line_high += load(at + kLanes) * weights[r * N + j];
     }
-    for (int x = begin; x < end; ++x) out[x] = T(clamped[x - begin]);
+    low += line_low;
+    high += line_high;
   }
 }
 
+// The same for one value.
+template <int N>
+float kernel_sum(const float* const* rows, const float* weights, float offset, int channels,
+                 int x) {
+  float sum = offset;
+  for (int r = 0; r < N; ++r) {
+    float line = rows[r][x] * weights[r * N];
+    for (int j = 1; j < N; ++j) line += rows[r][x + j * channels] * weights[r * N + j];
+    sum += line;
+  }
+  return sum;
+}
+
+// `count` output values, clamped and truncated, 2 x kLanes at a time. rows[0] is the kernel's
+// bottom row in floats, from the value under its left column.
 template <typename T, int N>
-void kernel_sums(const float* const* rows, const PilKernel& kernel, int channels, int count,
-                 T* out) {
-  kernel_sums_of<T>(rows, kernel, channels, count, out, std::make_index_sequence<N>());
+PBLUR_VECTOR_CLONES void row_sums(const float* const* rows, const PilKernel& kernel, int channels,
+                                  int count, T* out) {
+  // Locals that `out`, bytes maybe, cannot alias: they stay in registers across the stores.
+  const float* from[N];
+  for (int r = 0; r < N; ++r) from[r] = rows[r];
+  Floats weights[N * N];
+  for (int i = 0; i < N * N; ++i) weights[i] = Floats{} + kernel.weights[i];
+  const Floats offset = Floats{} + kernel.offset;
+  int x = 0;
+  for (; x + 2 * kLanes <= count; x += 2 * kLanes) {
+    Floats low;
+    Floats high;
+    kernel_sums<N>(from, weights, offset, channels, x, low, high);
+    store(clamp_truncate<T>(low), clamp_truncate<T>(high), out + x);
+  }
+  for (; x < count; ++x) {
+    out[x] = clamp_truncate<T>(kernel_sum<N>(from, kernel.weights, kernel.offset, channels, x));
+  }
 }
 
 template <typename T>
@@ -115,18 +178,36 @@ class FloatRows {
 };
 
 template <typename T, int N>
-void kernel_row(FloatRows<T>& floats, const cv::Mat& window, int row, const PilKernel& kernel,
-                T* out) {
-  constexpr int half = N / 2;
-  const int channels = window.channels();
-  const int width = window.cols * channels;
-  const int frame = half * channels;
-  std::memcpy(out, window.ptr<T>(row), sizeof(T) * std::size_t(frame));
-  std::memcpy(out + width - frame, window.ptr<T>(row) + width - frame,
-              sizeof(T) * std::size_t(frame));
+void float_row(FloatRows<T>& floats, int row, const PilKernel& kernel, int channels, int count,
+               T* out) {
   const float* rows[N];
-  for (int r = 0; r < N; ++r) rows[r] = floats.row(row + half - r);
-  kernel_sums<T, N>(rows, kernel, channels, width - 2 * frame, out + frame);
+  for (int r = 0; r < N; ++r) rows[r] = floats.row(row + N / 2 - r);
+  row_sums<T, N>(rows, kernel, channels, count, out);
+}
+
+void integer_row(const IntegerKernel& kernel, const cv::Mat& window, int row, int count,
+                 std::uint8_t* out) {
+  const std::uint8_t* rows[5];
+  for (int r = 0; r < kernel.size; ++r)
+    rows[r] = window.ptr<std::uint8_t>(row + kernel.size / 2 - r);
+  integer_kernel_row(kernel, rows, window.channels(), count, out);
+}
+
+// One row inside the frame: in integers where they give Pillow's float result, else in floats.
+template <typename T>
+void inner_row(const PilKernel& kernel, const std::optional<IntegerKernel>& exact,
+               FloatRows<T>& floats, const cv::Mat& window, int row, T* out) {
+  const int channels = window.channels();
+  const int frame = kernel.size / 2 * channels;
+  const int count = window.cols * channels - 2 * frame;
+  if constexpr (std::is_same_v<T, std::uint8_t>) {
+    if (exact) return integer_row(*exact, window, row, count, out + frame);
+  }
+  if (kernel.size == 3) {
+    float_row<T, 3>(floats, row, kernel, channels, count, out + frame);
+  } else {
+    float_row<T, 5>(floats, row, kernel, channels, count, out + frame);
+  }
 }
 
 template <typename T>
@@ -134,16 +215,21 @@ void kernel_rows(const PilKernel& kernel, const cv::Mat& window, int top, int im
                  int last, cv::Mat& out) {
   const int half = kernel.size / 2;
   const bool too_small = window.cols < kernel.size || image_rows < kernel.size;
-  FloatRows<T> floats(window, kernel.size);
+  const std::optional<IntegerKernel> exact =
+      sizeof(T) == 1 ? integer_kernel_of(kernel) : std::nullopt;
+  FloatRows<T> floats(window, exact ? 0 : kernel.size);
+  const std::size_t frame = std::size_t(half * window.channels());
+  const std::size_t width = std::size_t(window.cols * window.channels());
   for (int y = first; y < last; ++y) {
+    const T* in = window.ptr<T>(y - top);
     T* target = out.ptr<T>(y - first);
     if (too_small || y < half || y >= image_rows - half) {
-      std::memcpy(target, window.ptr<T>(y - top), window.cols * window.elemSize());
-    } else if (kernel.size == 3) {
-      kernel_row<T, 3>(floats, window, y - top, kernel, target);
-    } else {
-      kernel_row<T, 5>(floats, window, y - top, kernel, target);
+      std::memcpy(target, in, sizeof(T) * width);
+      continue;
     }
+    std::memcpy(target, in, sizeof(T) * frame);
+    std::memcpy(target + width - frame, in + width - frame, sizeof(T) * frame);
+    inner_row<T>(kernel, exact, floats, window, y - top, target);
   }
 }
 

@@ -8,7 +8,8 @@ namespace pblur {
 
 // Pillow's 3x3 and 5x5 convolutions (ImageFilter.CONTOUR ... SMOOTH_MORE and Kernel) with
 // Pillow's float arithmetic, term by term: the sums start at offset + 0.5, add the kernel's rows
-// bottom up (Pillow flips the kernel), and are clamped and truncated. The frame of size / 2
+// bottom up (Pillow flips the kernel), and are clamped and truncated. On 8-bit images, kernels
+// whose float sums are exact run in integers instead (pil_integer_kernels.h), with equal results. The frame of size / 2
 // pixels is copied unchanged, and an image smaller than the kernel is copied whole. Every channel
 // is filtered alike, alpha included. 16-bit images (Pillow refuses them) get the same arithmetic
 // clamped to 65535.
