@@ -113,17 +113,35 @@ TEST(ChooseSplit, ImagesWhenEveryWorkerHasOneStripsWhenTooFew) {
   EXPECT_EQ(choose_split(SplitMode::images, items, 8).mode, SplitMode::images);
 }
 
+// WebP outputs are encoded whole, so each worker would hold its image whole.
 TEST(ChooseSplit, StripsWhenOneImagePerWorkerWouldNotFitInMemory) {
   const TemporaryFolder dir;
   std::vector<BatchItem> items;
   for (const char* name : {"a.png", "b.png"}) {
     write_png_header(dir / name, 200000, 100000);  // 20 gigapixels, by its header
-    items.push_back({dir / name, dir / "out" / name, name, fs::file_size(dir / name)});
+    items.push_back({dir / name, dir / "out" / fs::path(name).replace_extension(".webp"), name,
+                     fs::file_size(dir / name)});
   }
   const SplitDecision decision = choose_split(SplitMode::automatic, items, 2);
   EXPECT_EQ(decision.mode, SplitMode::strips);
   EXPECT_NE(decision.reason.find("more than half the memory"), std::string::npos)
       << decision.reason;
+}
+
+// The same pixels streamed (a PNG in, a PNG out) cost each worker a window of rows.
+TEST(ChooseSplit, StreamedImagesCostAWindowNotTheirPixels) {
+  const TemporaryFolder dir;
+  std::vector<BatchItem> items;
+  for (const char* name : {"a.png", "b.png"}) {
+    fs::create_directories(dir.path());
+    std::ofstream(dir / name, std::ios::binary) << testing::png_with_one_row(60000, 1000000);
+    items.push_back({dir / name, dir / "out" / name, name, fs::file_size(dir / name)});
+  }
+  const SplitDecision decision = choose_split(SplitMode::automatic, items, 2);
+  EXPECT_EQ(decision.mode, SplitMode::images) << decision.reason;
+  EXPECT_EQ(decision.reason, "2 images >= 2 workers");
+  items[1].output.replace_extension(".webp");
+  EXPECT_EQ(choose_split(SplitMode::automatic, items, 2).mode, SplitMode::strips);
 }
 
 TEST(RunBatch, ImagesInWorkerProcesses) {

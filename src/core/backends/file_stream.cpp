@@ -76,6 +76,11 @@ std::optional<std::uint64_t> regular_file_size(std::FILE* file) {
   return std::uint64_t(status.st_size);
 }
 
+std::uint64_t file_size(int descriptor) {
+  struct stat status;
+  return fstat(descriptor, &status) == 0 ? std::uint64_t(status.st_size) : 0;
+}
+
 // The reader for `input`, or nullptr with the reason the whole-image path must take it.
 std::unique_ptr<RowReader> streaming_reader(std::FILE* input, std::string& reason) {
   if (!input) {
@@ -110,6 +115,15 @@ std::unique_ptr<RowReader> streaming_reader(std::FILE* input, std::string& reaso
 
 FileStreamResult stream_file(FilterBackend& backend, const fs::path& input, const fs::path& output,
                              const FilterChain& chain, const FileStreamOptions& options) {
+  const RowStream stream = [&backend](RowReader& reader, RowWriter& writer, const FilterChain& spec,
+                                      const StreamOptions& stream_options) {
+    return backend.stream(reader, writer, spec, stream_options);
+  };
+  return stream_file(stream, input, output, chain, options);
+}
+
+FileStreamResult stream_file(const RowStream& stream, const fs::path& input, const fs::path& output,
+                             const FilterChain& chain, const FileStreamOptions& options) {
   FileStreamResult result;
   const std::string extension = output.extension().string();
   if (!writer_streams(extension)) {
@@ -136,9 +150,10 @@ FileStreamResult stream_file(FilterBackend& backend, const fs::path& input, cons
   InputRows input_rows(*reader, input);
   OutputRows output_rows(*writer, output);
   ConvertingRowWriter converting_rows(output_rows, layout, conversion);
-  result.stats = backend.stream(input_rows, converting_rows, chain, options.stream);
+  result.stats = stream(input_rows, converting_rows, chain, options.stream);
   writer.reset();
   file.commit();
+  result.output_bytes = file_size(file.descriptor());
   result.streamed = true;
   return result;
 }

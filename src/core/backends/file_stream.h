@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,13 @@ struct FileStreamResult {
   RowLayout layout;                   // when streamed
   StreamStats stats;                  // when streamed
   std::vector<std::string> warnings;  // when streamed: metadata dropped (see origin_of)
+  std::uint64_t output_bytes = 0;     // when streamed: the output file's size
 };
+
+// What filters the rows of a reader into a writer, strip by strip, and finishes the writer:
+// FilterBackend::stream, or stream_sequentially on the caller's thread.
+using RowStream =
+    std::function<StreamStats(RowReader&, RowWriter&, const FilterChain&, const StreamOptions&)>;
 
 // Decodes `input`, filters it with `backend` and encodes it into `output` at once, strip by
 // strip, in bounded memory, when pblur reads the input's format and writes the output's row by
@@ -42,6 +49,11 @@ struct FileStreamResult {
 // output_metadata, output_quality). Throws InputError (too many pixels, corrupt or cut short
 // mid-stream), OutputError, ProcessingError, Interrupted.
 FileStreamResult stream_file(FilterBackend& backend, const std::filesystem::path& input,
+                             const std::filesystem::path& output, const FilterChain& chain,
+                             const FileStreamOptions& options);
+
+// The same with `stream` filtering the rows.
+FileStreamResult stream_file(const RowStream& stream, const std::filesystem::path& input,
                              const std::filesystem::path& output, const FilterChain& chain,
                              const FileStreamOptions& options);
 

@@ -9,8 +9,9 @@
 
 namespace pblur {
 
-// The images split: every worker loads, filters and saves whole images of its own. With worker
-// processes (forked once for the batch), a worker that dies costs its image at most.
+// The images split: every worker decodes, filters and encodes whole images of its own (see
+// run_image_job: strip by strip where they stream). With worker processes (forked once for the
+// batch), a worker that dies costs its image at most.
 void run_images_in_processes(std::span<const BatchItem> items, const BatchRunOptions& options,
                              ProcessRuntime& runtime, ReportedItems& reported);
 

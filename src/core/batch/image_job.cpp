@@ -1,8 +1,11 @@
 #include "core/batch/image_job.h"
 
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
+#include "core/backends/file_stream.h"
+#include "core/backends/sequential_stream.h"
 #include "core/base/errors.h"
 #include "core/base/message_header.h"
 #include "core/batch/output_record.h"
@@ -51,10 +54,24 @@ std::string text_of(std::span<const std::byte> bytes) {
   return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-ImageJobResult run_throwing(const ImageJob& job) {
+// `job` decoded, filtered and encoded strip by strip on this thread, in a window of rows, as
+// `pblur IN OUT` streams; nullopt where stream_file leaves it to the whole-image way. Throws
+// InputError for an input too large, corrupt or cut short.
+std::optional<ImageJobResult> stream_job(const ImageJob& job, const OutputRules& rules) {
+  const FileStreamOptions options{job.load.max_pixels, job.save, rules, {}};
+  const FileStreamResult streamed =
+      stream_file(stream_sequentially, job.input, job.output, job.spec, options);
+  if (!streamed.streamed) return std::nullopt;
+  ImageJobResult result;
+  result.ok = true;
+  result.output_bytes = streamed.output_bytes;
+  result.times = {streamed.stats.decode, streamed.stats.filter, streamed.stats.encode};
+  return result;
+}
+
+ImageJobResult run_whole(const ImageJob& job, const OutputRules& rules) {
   ImageJobResult result;
   auto start = Clock::now();
-  const OutputRules rules = output_rules_for(job.input, job.spec, job.save);
   ImageOrigin origin;
   const cv::Mat image = load_image(job.input, job.load, &origin);
   validate(job.spec, image.depth());
@@ -72,6 +89,15 @@ ImageJobResult run_throwing(const ImageJob& job) {
   result.output_bytes = bytes.size();
   result.ok = true;
   return result;
+}
+
+ImageJobResult run_throwing(const ImageJob& job) {
+  const OutputRules rules = output_rules_for(job.input, job.spec, job.save);
+  try {
+    if (std::optional<ImageJobResult> streamed = stream_job(job, rules)) return *streamed;
+  } catch (const InputError&) {  // the whole-image way says why as `pblur batch` always has
+  }
+  return run_whole(job, rules);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 
 namespace pblur {
 
-// One whole image for one worker: read it, filter it, write the result.
+// One whole image for one worker: decode it, filter it, encode the result.
 struct ImageJob {
   std::filesystem::path input;
   std::filesystem::path output;
@@ -33,8 +33,10 @@ struct ImageJobResult {
 // The job of loading, filtering and saving `item` with `options`.
 ImageJob job_for(const BatchItem& item, const BatchRunOptions& options);
 
-// Runs `job` on this thread with OpenCV as it is set up (single-threaded in pool workers).
-// Never throws: a failure is a result, its reason naming the file.
+// Runs `job` on this thread with OpenCV as it is set up (single-threaded in pool workers): strip
+// by strip in a window of rows where `pblur IN OUT` would stream it (stream_sequentially), else
+// loaded, filtered and saved whole. Never throws: a failure is a result, its reason naming the
+// file.
 ImageJobResult run_image_job(const ImageJob& job);
 
 // A job as a ProcessPool task message, and back.

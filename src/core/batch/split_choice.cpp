@@ -4,18 +4,30 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
+#include <memory>
 #include <vector>
 
+#include "core/backends/sequential_stream.h"
 #include "core/batch/item_order.h"
 #include "core/image/image_header.h"
+#include "core/image/row_codecs.h"
 
 namespace pblur {
 namespace {
 
-// A worker of the images split holds the decoded image, the filtered one and the encoded file:
-// three copies, at up to 4 bytes a pixel (8-bit BGRA).
+// A worker of the images split that cannot stream its image holds the decoded image, the
+// filtered one and the encoded file: three copies, at up to 4 bytes a pixel (8-bit BGRA).
 constexpr double kBytesPerPixelInAWorker = 12;
+
+// One that streams holds a window of rows (sequential_stream_bytes), counted twice for the
+// codecs' own rows and a filter's context rows, which the choice cannot know.
+constexpr std::uint64_t kWindowsPerStreamedImage = 2;
+
+struct CloseFile {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
 
 std::string plural(std::size_t count, const std::string& noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
@@ -26,18 +38,33 @@ std::uint64_t physical_memory() {
   return pages > 0 && page_size > 0 ? std::uint64_t(pages) * std::uint64_t(page_size) : 0;
 }
 
-// The most pixels among the few largest files (by bytes), from their headers; 0 where unknown.
-std::uint64_t largest_image_pixels(std::span<const BatchItem> items) {
+// What a worker holds to filter `item`: a window of rows where pblur streams both its input and
+// its output, else the whole image as its header gives it (0 where unknown).
+double worker_bytes(const BatchItem& item, std::vector<char>& head) {
+  if (writer_streams(item.output.extension().string())) {
+    const std::unique_ptr<std::FILE, CloseFile> file(std::fopen(item.input.c_str(), "rb"));
+    try {
+      const std::unique_ptr<RowReader> reader = file ? open_row_reader(file.get()) : nullptr;
+      if (reader && reader->can_stream()) {
+        return double(kWindowsPerStreamedImage * sequential_stream_bytes(reader->layout(), 0));
+      }
+    } catch (const CodecError&) {  // judged by its header below
+    }
+  }
+  std::ifstream file(item.input, std::ios::binary);
+  file.read(head.data(), std::streamsize(head.size()));
+  const auto bytes = std::as_bytes(std::span(head.data(), std::size_t(file.gcount())));
+  return double(pixel_count(read_image_header(bytes))) * kBytesPerPixelInAWorker;
+}
+
+// The most that a worker holds for one of the few largest files (by bytes).
+double largest_worker_bytes(std::span<const BatchItem> items) {
   constexpr std::size_t kSampled = 4, kHeaderBytes = 256 * 1024;
   const std::vector<std::size_t> order = largest_first(items);
-  std::uint64_t largest = 0;
+  double largest = 0;
   std::vector<char> head(kHeaderBytes);
   for (std::size_t i = 0; i < std::min(kSampled, order.size()); ++i) {
-    std::ifstream file(items[order[i]].input, std::ios::binary);
-    file.read(head.data(), std::streamsize(head.size()));
-    const auto bytes = std::as_bytes(std::span(head.data(), std::size_t(file.gcount())));
-    const ImageHeader header = read_image_header(bytes);
-    largest = std::max(largest, pixel_count(header));
+    largest = std::max(largest, worker_bytes(items[order[i]], head));
   }
   return largest;
 }
@@ -59,12 +86,10 @@ SplitDecision choose_split(SplitMode requested, std::span<const BatchItem> items
     return {SplitMode::strips,
             plural(items.size(), "image") + " < " + plural(worker_count, "worker")};
   }
-  const std::uint64_t pixels = largest_image_pixels(items);
-  const double needed = double(pixels) * kBytesPerPixelInAWorker * double(worker_count);
+  const double needed = largest_worker_bytes(items) * double(worker_count);
   const std::uint64_t memory = physical_memory();
   if (memory > 0 && needed > double(memory / 2)) {
-    return {SplitMode::strips, "one image of " + std::to_string(pixels / 1000000) +
-                                   " MP per worker needs " +
+    return {SplitMode::strips, "one image per worker needs " +
                                    std::to_string(std::llround(needed / double(1 << 30))) +
                                    " GiB, more than half the memory"};
   }

@@ -10,7 +10,9 @@
 namespace pblur {
 
 // The strips split: one image at a time through a FilterBackend that keeps its workers from one
-// image to the next, while a thread loads the next image and another saves the previous one.
+// image to the next, streamed as `pblur IN OUT` streams it (decoded, filtered by the workers and
+// encoded at once, in a window of rows); an image that cannot stream is loaded and filtered
+// whole while the previous one is saved.
 void run_strip_pipeline(std::span<const BatchItem> items, const BatchRunOptions& options,
                         ProcessRuntime* runtime, ReportedItems& reported);
 
