@@ -175,20 +175,21 @@ void stream_table(const BenchReport& report, std::ostream& out) {
   if (!has_streamed_rows(report)) return;
   out << "\nStreamed file to file as `pblur IN OUT` runs: wall and each stage's busy time (ms, "
          "medians).\n";
-  out << "backend      workers     wall  speedup  decode  filter  encode  overlap"
+  out << "backend      workers     wall  stages  decode  filter  encode  overlap"
          "  parent MiB  worker MiB\n";
   for_each_row(
       report.rows, out,
       [&](const BenchRow& r) {
-        out << ms(r.job.median, 9) << fixed(r.speedup, 9, 2) << ms(r.decode.median, 8)
+        out << ms(r.job.median, 9) << ms(r.pipeline.median, 8) << ms(r.decode.median, 8)
             << ms(r.filter.median, 8) << ms(r.encode.median, 8) << fixed(r.overlap, 8, 2) << "x"
             << mib(static_cast<double>(r.parent_peak_rss_kb), 12) << worker_mib(r) << "\n";
       },
       true);
   out << wrap(
-      "wall: reading the file, filtering and writing the output; filter: summed over the workers; "
-      "overlap: decode, filter and encode busy times summed over the wall time (above 1: the "
-      "stages ran at once); parent MiB: pblur's own peak resident memory; worker MiB: the largest "
+      "wall: opening the file, filtering and writing the output until it is committed to disk; "
+      "stages: from the first row decoded to the last encoded; filter: summed over the workers; "
+      "overlap: decode, filter and encode busy times summed over the stages' time (above 1: they "
+      "ran at once); parent MiB: pblur's own peak resident memory; worker MiB: the largest "
       "worker's, counting the shared pages it touched.",
       0);
 }

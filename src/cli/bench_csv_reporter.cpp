@@ -10,7 +10,7 @@ constexpr const char* kImageHeader =
     "filter_median_ms,filter_min_ms,filter_max_ms,speedup,filter_speedup,efficiency,"
     "procs_threads_ratio,cold_job_ms,cold_start_workers_ms,send_median_ms,collect_median_ms,"
     "queue_bytes,parent_peak_rss_kb,workers_peak_rss_kb,decode_median_ms,encode_median_ms,"
-    "overlap,error";
+    "pipeline_median_ms,overlap,error";
 
 constexpr const char* kFolderHeader =
     "name,backend,split,workers,group_workers,runs,images,input_bytes,time_median_ms,"
@@ -49,9 +49,10 @@ std::string image_timings(const BenchRow& r) {
          "," + std::to_string(r.parent_peak_rss_kb) + "," +
          (procs ? std::to_string(r.workers_peak_rss_kb) : "") + ",";
   if (r.config.streamed) {
-    row += ms(r.decode.median) + "," + ms(r.encode.median) + "," + number(r.overlap) + ",";
+    row += ms(r.decode.median) + "," + ms(r.encode.median) + "," + ms(r.pipeline.median) + "," +
+           number(r.overlap) + ",";
   } else {
-    row += ",,,";
+    row += ",,,,";
   }
   return row;
 }
@@ -72,7 +73,7 @@ void image_row(const BenchRow& r, std::ostream& out) {
   if (r.ok()) {
     out << image_timings(r) << "\n";
   } else {
-    out << std::string(20, ',') << quoted(r.error) << "\n";
+    out << std::string(21, ',') << quoted(r.error) << "\n";
   }
 }
 

@@ -88,6 +88,7 @@ json sample_json(const BenchRow& r, const BenchContext& context, const BenchSamp
   if (r.config.streamed) {
     entry["decode_time"] = to_ms(s.decode);
     entry["encode_time"] = to_ms(s.encode);
+    entry["pipeline_time"] = to_ms(s.pipeline);
     if (is_process_config(r.config)) entry["workers_peak_rss_kb"] = s.workers_peak_rss_kb;
   }
   return entry;
@@ -106,6 +107,7 @@ json aggregate_json(const BenchRow& r, const BenchContext& context, const char* 
   if (r.config.streamed) {
     entry["decode_time"] = to_ms(r.decode.*field);
     entry["encode_time"] = to_ms(r.encode.*field);
+    entry["pipeline_time"] = to_ms(r.pipeline.*field);
   }
   return entry;
 }

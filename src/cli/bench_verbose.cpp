@@ -47,7 +47,8 @@ std::string milliseconds(std::chrono::nanoseconds duration) {
 
 std::string describe_stages(const BenchSample& sample) {
   return " (busy: decode " + milliseconds(sample.decode) + ", filter " +
-         milliseconds(sample.phases.filter) + ", encode " + milliseconds(sample.encode) + ")";
+         milliseconds(sample.phases.filter) + ", encode " + milliseconds(sample.encode) + " in " +
+         milliseconds(sample.pipeline) + ")";
 }
 
 }  // namespace

@@ -211,11 +211,12 @@ TEST_F(BenchCommand, JsonAndCsvCarryEveryConfigurationAskedFor) {
   const auto rows = lines_of(read_file(dir_ / "r.csv"));
   ASSERT_EQ(rows.size(), 17u);
   EXPECT_EQ(rows[0].rfind("name,pipeline,backend,workers,group_workers,runs,job_median_ms", 0), 0u);
-  EXPECT_NE(rows[0].find(",decode_median_ms,encode_median_ms,overlap,error"), std::string::npos);
+  EXPECT_NE(rows[0].find(",decode_median_ms,encode_median_ms,pipeline_median_ms,overlap,error"),
+            std::string::npos);
   std::set<std::string> names;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     names.insert(rows[i].substr(0, rows[i].find(',')));
-    EXPECT_EQ(std::count(rows[i].begin(), rows[i].end(), ','), 26) << rows[i];
+    EXPECT_EQ(std::count(rows[i].begin(), rows[i].end(), ','), 27) << rows[i];
     EXPECT_EQ(rows[i].back(), ',') << "no error expected: " << rows[i];
   }
   EXPECT_EQ(names, all);
@@ -234,10 +235,11 @@ void expect_consistent_streamed_medians(const json& report) {
     const double decode = entry["decode_time"].get<double>();
     const double filter = entry["filter_time"].get<double>();
     const double encode = entry["encode_time"].get<double>();
-    const double wall = entry["real_time"].get<double>();
+    const double wall = entry["pipeline_time"].get<double>();
     EXPECT_GT(decode, 0) << name;
     EXPECT_GT(filter, 0) << name;
     EXPECT_GT(encode, 0) << name;
+    EXPECT_LE(wall, entry["real_time"].get<double>()) << name;
     EXPECT_NEAR(entry["overlap"].get<double>(), (decode + filter + encode) / wall, 1e-6) << name;
     EXPECT_GT(entry["parent_peak_rss_kb"].get<long>(), 0) << name;
     if (entry["backend"].get<std::string>().starts_with("procs")) {
@@ -285,6 +287,7 @@ TEST_F(BenchCommand, VerbosePrintsTheSettingsThenEachRunAsItEnds) {
   for (std::size_t i = 22; i < lines.size(); ++i) {
     EXPECT_NE(lines[i].find(", streamed "), std::string::npos) << lines[i];
     EXPECT_NE(lines[i].find(" ms (busy: decode "), std::string::npos) << lines[i];
+    EXPECT_NE(lines[i].find(" ms in "), std::string::npos) << lines[i];
   }
   EXPECT_EQ(lines[37].rfind("timed 1 of 1, streamed procs-copy with 2 workers: ", 0), 0u)
       << lines[37];

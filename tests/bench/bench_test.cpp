@@ -215,8 +215,10 @@ TEST(StreamBench, EveryBackendStreamsFileToFileWithItsBusyTimesOverlapAndPeaks) 
     EXPECT_GT(r.decode.median.count(), 0);
     EXPECT_GT(r.filter.median.count(), 0);
     EXPECT_GT(r.encode.median.count(), 0);
+    EXPECT_GT(r.pipeline.median.count(), 0);
+    EXPECT_LE(r.pipeline.median, r.job.median);
     EXPECT_DOUBLE_EQ(r.overlap, duration_ratio(r.decode.median + r.filter.median + r.encode.median,
-                                               r.job.median));
+                                               r.pipeline.median));
     EXPECT_GT(r.parent_peak_rss_kb, 0);
     EXPECT_EQ(r.workers_peak_rss_kb > 0, is_process_config(r.config));
     EXPECT_GT(r.speedup, 0);

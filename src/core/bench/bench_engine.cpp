@@ -31,8 +31,9 @@ void summarize(BenchRow& row, const BenchInput& input) {
   if (row.config.streamed) {
     row.decode = stats_of(samples, [](const BenchSample& s) { return s.decode; });
     row.encode = stats_of(samples, [](const BenchSample& s) { return s.encode; });
-    row.overlap =
-        duration_ratio(row.decode.median + row.filter.median + row.encode.median, row.job.median);
+    row.pipeline = stats_of(samples, [](const BenchSample& s) { return s.pipeline; });
+    row.overlap = duration_ratio(row.decode.median + row.filter.median + row.encode.median,
+                                 row.pipeline.median);
   }
   row.queue_bytes = samples.back().queue_bytes;
   row.images_per_second = rate_stats(static_cast<double>(input.images), row.job);

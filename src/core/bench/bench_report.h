@@ -26,6 +26,9 @@ struct BenchSample {
   // the workers).
   std::chrono::nanoseconds decode{0};
   std::chrono::nanoseconds encode{0};
+  // Streamed: from the first row decoded to the last encoded; `job` adds opening the files and
+  // committing the output.
+  std::chrono::nanoseconds pipeline{0};
 };
 
 // One configuration's runs and what they come to.
@@ -43,10 +46,11 @@ struct BenchRow {
   DurationStats filter;
   DurationStats send;
   DurationStats collect;
-  DurationStats decode;  // streamed
-  DurationStats encode;  // streamed
+  DurationStats decode;    // streamed
+  DurationStats encode;    // streamed
+  DurationStats pipeline;  // streamed
   // Streamed: the median busy times of decoding, filtering and encoding, summed, over the median
-  // job: above 1 when the stages overlap.
+  // pipeline time: above 1 when the stages overlap.
   double overlap = 0;
   RateStats images_per_second;     // the input's images over `job`
   double input_mb_per_second = 0;  // the input's bytes (10^6) over the median job

@@ -57,6 +57,7 @@ class StreamTrial : public BenchTrial {
     sample.phases.filter = stats.filter;
     sample.decode = stats.decode;
     sample.encode = stats.encode;
+    sample.pipeline = stats.wall;
     sample.queue_bytes = stats.queue_bytes;
     sample.workers_replaced = stats.workers_replaced;
     sample.workers_peak_rss_kb = stats.workers_peak_rss_kb;
