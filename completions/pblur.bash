@@ -51,7 +51,7 @@ _pblur() {
           --halt" ;;
       bench)
         options="-h --help --version $_pblur_filter_options --batch -r --recursive --workers --repeat
-          --warmup --json --csv --plot -q --quiet" ;;
+          --warmup --json --csv --plot -q --quiet -v --verbose" ;;
       *) options="-h --help --version $_pblur_filter_options $_pblur_run_options" ;;
     esac
     COMPREPLY=($(compgen -W "$options" -- "$cur"))

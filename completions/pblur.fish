@@ -64,4 +64,5 @@ complete -c pblur -n $bench -l warmup -x -d "Untimed runs per configuration"
 complete -c pblur -n $bench -l json -r -F -d "Every run as JSON"
 complete -c pblur -n $bench -l csv -r -F -d "One row per configuration as CSV"
 complete -c pblur -n $bench -l plot -r -F -d "Chart to FILE.png or FILE.svg"
+complete -c pblur -n $bench -s v -l verbose -d "Print the settings and each run as it ends"
 complete -c pblur -n $bench -F

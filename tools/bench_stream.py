@@ -2,10 +2,10 @@
 """pblur against the tools its users would pick instead: the streaming targets' table.
 
 Usage (from the repository root, after building pblur and make_benchmark_image):
-  tools/bench_stream.py [--runs N] [--rows ROW,...] [--skip-huge] [--quick] [--pblur PATH]
+  tools/bench_stream.py [--runs N] [--rows ROW,...] [--huge] [--quick] [--pblur PATH]
                         [--work DIR] [--json FILE]
 
-Rows (default: all but batch):
+Rows (default: jpeg24, pil, ppm and startup; --huge adds the three huge rows):
   jpeg24     24 MP photo-like JPEG, Gaussian sigma 2, quality 75: `pblur --procs 2` and
              `pblur --threads 2` against `vips gaussblur in.jpg out.jpg[Q=75] 2`: wall, the
              peak RSS of the largest process, PSS summed over all processes
@@ -374,6 +374,7 @@ def parse_arguments():
     parser.add_argument("--runs", type=int, default=5, help="rounds of each small row (default 5)")
     parser.add_argument("--huge-runs", type=int, default=1, help="runs of each huge row (default 1)")
     parser.add_argument("--rows", default=None, help=f"comma-separated, of: {', '.join(ALL_ROWS)}")
+    parser.add_argument("--huge", action="store_true", help="add " + ", ".join(HUGE_ROWS))
     parser.add_argument("--skip-huge", action="store_true", help="leave out " + ", ".join(HUGE_ROWS))
     parser.add_argument("--quick", action="store_true", help="3 rounds; jpeg24, pil, ppm and startup only")
     parser.add_argument("--pblur", default=str(REPO / "build/src/pblur"), help="the pblur binary")
@@ -381,7 +382,7 @@ def parse_arguments():
     parser.add_argument("--work", default=str(REPO / "build/bench-stream"), help="images and outputs")
     parser.add_argument("--json", help="write every run's measurements here")
     args = parser.parse_args()
-    rows = args.rows.split(",") if args.rows else [r for r in ALL_ROWS if r != "batch"]
+    rows = args.rows.split(",") if args.rows else SMALL_ROWS + (HUGE_ROWS if args.huge else [])
     if args.quick:
         args.runs = 3
         rows = [r for r in rows if r in SMALL_ROWS]

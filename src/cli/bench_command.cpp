@@ -5,11 +5,15 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli/bench_plot.h"
 #include "cli/bench_reporter.h"
+#include "cli/bench_verbose.h"
 #include "cli/cli_support.h"
 #include "cli/interrupt_stop.h"
 #include "core/base/errors.h"
@@ -18,6 +22,7 @@
 #include "core/bench/bench_stats.h"
 #include "core/bench/folder_bench.h"
 #include "core/bench/image_bench.h"
+#include "core/bench/stream_bench.h"
 #include "core/image/image_io.h"
 #include "core/ipc/process_runtime.h"
 #include "core/os/atomic_output.h"
@@ -27,6 +32,16 @@ namespace pblur::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr const char* kFooter =
+    "Examples:\n"
+    "  pblur bench photo.jpg --sigma 8\n"
+    "  pblur bench photo.jpg --workers 1,2,4 --repeat 9 --json r.json --plot r.png\n"
+    "  pblur bench --batch photos/ --workers 2 -v --csv batch.csv --plot batch.svg\n"
+    "\n"
+    "Exit codes: 0 done, 1 a backend failed or its output differed from --seq, 2 bad options, "
+    "3 unreadable image (or a missing folder, or one without images), 4 a report or chart cannot "
+    "be written, 130/143 interrupted by SIGINT/SIGTERM (after removing its temporary outputs).";
 
 std::string lowercase_extension(const std::string& path) {
   std::string extension = fs::path(path).extension().string();
@@ -179,8 +194,10 @@ BenchOptions bench_options(const BenchCommandOptions& options) {
 }
 
 void add_input_options(CLI::App& bench, BenchCommandOptions& options) {
-  CLI::Option* image =
-      bench.add_option("IMAGE", options.input, "image to filter (decoded once, before timing)");
+  CLI::Option* image = bench.add_option(
+      "IMAGE", options.input,
+      "image to filter: decoded once for the in-memory runs, then streamed file to file as "
+      "`pblur IMAGE OUT` runs");
   CLI::Option* batch = bench.add_option(
       "--batch", options.batch,
       "measure filtering the images of folder DIR as `pblur batch` does instead (images/s; "
@@ -212,25 +229,71 @@ std::vector<BatchItem> find_batch_images(const BenchCommandOptions& options) {
   return items;
 }
 
-int run_folder_bench_command(const BenchCommandOptions& options, ProcessRuntime& runtime) {
-  BenchOptions bench = bench_options(options);
-  const std::vector<BatchItem> items = find_batch_images(options);
+// What the command shows while the runs go: the progress line on a terminal, or with -v the
+// settings and a line per run.
+class RunDisplay {
+ public:
+  RunDisplay(const BenchCommandOptions& options, const std::string& subject)
+      : verbose_(options.verbose ? std::make_unique<BenchVerbose>(subject) : nullptr),
+        progress_(!options.quiet && !options.verbose && isatty(STDERR_FILENO)) {}
 
-  warn_if_busy(options);
-  ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
-  bench.on_progress = [&](const BenchProgress& p) { progress.update(p); };
+  void attach(BenchOptions& bench) {
+    bench.on_progress = [this](const BenchProgress& p) {
+      progress_.update(p);
+      if (verbose_) verbose_->run(p);
+    };
+    if (!verbose_) return;
+    bench.on_start = [this](const BenchContext& c, std::span<const BenchConfig> configs) {
+      verbose_->start(c, configs);
+    };
+  }
+  void clear() { progress_.clear(); }
+
+ private:
+  std::unique_ptr<BenchVerbose> verbose_;
+  ProgressLine progress_;
+};
+
+// Runs `measure` with a stop on SIGINT and SIGTERM, then reports what it measured.
+int run_interruptible(const BenchCommandOptions& options, const std::string& subject,
+                      const std::function<BenchReport(BenchOptions&)>& measure) {
+  BenchOptions bench = bench_options(options);
+  RunDisplay display(options, subject);
+  display.attach(bench);
   const InterruptStop interrupt;  // so that the temporary outputs are removed
   bench.stop = interrupt.token();
   BenchReport report;
   try {
-    report = run_folder_bench(runtime, items, LoadOptions{}, bench);
+    report = measure(bench);
   } catch (const Interrupted&) {
-    progress.clear();
+    display.clear();
     print_error("interrupted: the benchmark stopped and its temporary outputs were removed");
     return interrupted_exit_code();
   }
-  progress.clear();
-  return finish(options, report, options.batch);
+  display.clear();
+  return finish(options, report, subject);
+}
+
+int run_folder_bench_command(const BenchCommandOptions& options, ProcessRuntime& runtime) {
+  const std::vector<BatchItem> items = find_batch_images(options);
+  warn_if_busy(options);
+  return run_interruptible(options, options.batch, [&](BenchOptions& bench) {
+    return run_folder_bench(runtime, items, LoadOptions{}, bench);
+  });
+}
+
+// In memory, then streamed from the file once the decoded image is let go, so that the streamed
+// runs' memory is theirs alone.
+int run_image_bench_command(const BenchCommandOptions& options, ProcessRuntime& runtime) {
+  std::optional<cv::Mat> image = load_image(options.input);
+  validate(to_filter_chain(options.filter), image->depth());
+  warn_if_busy(options);
+  return run_interruptible(options, options.input, [&](BenchOptions& bench) {
+    BenchReport report = run_image_bench(runtime, *image, bench);
+    image.reset();
+    run_stream_bench(runtime, options.input, bench, report);
+    return report;
+  });
 }
 
 }  // namespace
@@ -239,8 +302,8 @@ CLI::App* setup_bench_command(CLI::App& app, BenchCommandOptions& options) {
   CLI::App* bench = app.add_subcommand(
       "bench",
       "Benchmark forked worker processes (shared and copy transports) against oneTBB threads "
-      "and the sequential reference on one image, or on a folder with --batch, checking every "
-      "output against --seq.");
+      "and the sequential reference on one image, in memory and streamed file to file, or on a "
+      "folder with --batch, checking every output against --seq.");
   add_input_options(*bench, options);
   add_filter_flags(*bench, options.filter);
   bench
@@ -261,16 +324,18 @@ CLI::App* setup_bench_command(CLI::App& app, BenchCommandOptions& options) {
   bench
       ->add_option("--plot", options.plot,
                    "draw time and speedup against workers to FILE (.png or .svg; needs "
-                   "python3-matplotlib; not with --batch)")
-      ->check(CLI::Validator(check_plot_extension, "FILE.png|FILE.svg"))
-      ->excludes("--batch");
-  bench->add_flag("-q,--quiet", options.quiet,
-                  "nothing on stderr but errors (no progress line, warning or 'wrote' lines)");
-  bench->footer(
-      "Exit codes: 0 done, 1 a backend failed or its output differed from --seq, 2 bad options, "
-      "3 unreadable image (or a missing folder, or one without images), 4 a report or chart cannot "
-      "be written, 130/143 interrupted by SIGINT/SIGTERM (with --batch, after removing its "
-      "temporary outputs).");
+                   "python3-matplotlib); on an image also the streamed runs' time and overlap, "
+                   "with --batch images per second")
+      ->check(CLI::Validator(check_plot_extension, "FILE.png|FILE.svg"));
+  CLI::Option* quiet =
+      bench->add_flag("-q,--quiet", options.quiet,
+                      "nothing on stderr but errors (no progress line, warning or 'wrote' lines)");
+  bench
+      ->add_flag("-v,--verbose", options.verbose,
+                 "print the settings (image, filter, backends, workers, rounds, machine load) and "
+                 "each run's time as it ends, on stderr")
+      ->excludes(quiet);
+  bench->footer(kFooter);
   return bench;
 }
 
@@ -279,19 +344,10 @@ int run_bench_command(const BenchCommandOptions& options) {
   ProcessRuntime runtime;
   check_report_path(options.json, "--json");
   check_report_path(options.csv, "--csv");
-  if (!options.batch.empty()) return run_folder_bench_command(options, runtime);
-  BenchOptions bench = bench_options(options);
   check_report_path(options.plot, "--plot");
   if (!options.plot.empty()) check_plotting_available();
-  const cv::Mat image = load_image(options.input);
-  validate(bench.spec, image.depth());
-
-  warn_if_busy(options);
-  ProgressLine progress(!options.quiet && isatty(STDERR_FILENO));
-  bench.on_progress = [&](const BenchProgress& p) { progress.update(p); };
-  const BenchReport report = run_image_bench(runtime, image, bench);
-  progress.clear();
-  return finish(options, report, options.input);
+  if (!options.batch.empty()) return run_folder_bench_command(options, runtime);
+  return run_image_bench_command(options, runtime);
 }
 
 }  // namespace pblur::cli

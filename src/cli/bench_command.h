@@ -9,8 +9,9 @@
 
 namespace pblur::cli {
 
-// `pblur bench IMAGE [options]`: processes against threads on one image; `pblur bench --batch
-// DIR [options]`: the same for a folder, with each way of splitting it.
+// `pblur bench IMAGE [options]`: processes against threads on one image, in memory and streamed
+// file to file; `pblur bench --batch DIR [options]`: the same for a folder, with each way of
+// splitting it.
 struct BenchCommandOptions {
   std::string input;
   std::string batch;  // the folder, or empty
@@ -23,6 +24,7 @@ struct BenchCommandOptions {
   std::string csv;
   std::string plot;
   bool quiet = false;
+  bool verbose = false;
 };
 
 // Adds the `bench` subcommand to `app` and returns it.

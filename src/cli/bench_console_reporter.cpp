@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <sstream>
@@ -66,13 +67,6 @@ std::string row_label(const BenchConfig& config) {
          right(std::to_string(config.workers), 7);
 }
 
-std::string describe_image(const BenchImage& image) {
-  const char* kChannels[] = {"", "gray", "", "BGR", "BGRA"};
-  const std::string channels = image.channels <= 4 ? kChannels[image.channels] : "?";
-  return std::to_string(image.width) + "x" + std::to_string(image.height) + " " + channels + " " +
-         std::to_string(image.depth_bits) + "-bit";
-}
-
 // `subject`: what was filtered.
 void context_lines(const BenchReport& report, const std::string& subject, std::ostream& out) {
   const BenchContext& c = report.context;
@@ -98,11 +92,12 @@ void context_lines(const BenchReport& report, const std::string& subject, std::o
 }
 
 // One row per configuration, a blank line between worker counts; `numbers` writes the rest of
-// the row of a configuration that ran.
+// the row of a configuration that ran. // The rows of in-memory runs unless `streamed`.
 void for_each_row(const std::vector<BenchRow>& rows, std::ostream& out,
-                  const std::function<void(const BenchRow&)>& numbers) {
+                  const std::function<void(const BenchRow&)>& numbers, bool streamed = false) {
   int group = 0;
   for (const BenchRow& r : rows) {
+    if (r.config.streamed != streamed) continue;
     if (r.config.group_workers != group && group != 0) out << "\n";
     group = r.config.group_workers;
     out << row_label(r.config);
@@ -137,6 +132,11 @@ std::string optional_ms(std::chrono::nanoseconds value, bool present, int width)
   return present ? ms(value, width) : right("-", width);
 }
 
+std::string worker_mib(const BenchRow& r) {
+  const bool procs = is_process_config(r.config);
+  return procs ? mib(static_cast<double>(r.workers_peak_rss_kb), 12) : right("-", 12);
+}
+
 void phase_table(const BenchReport& report, std::ostream& out) {
   out << "\nPhases (ms, medians of the timed runs), the cold run, queue traffic and peak memory.\n";
   out << "backend      workers  cold job    fork    send  filter  collect  queue/run"
@@ -149,8 +149,7 @@ void phase_table(const BenchReport& report, std::ostream& out) {
         << optional_ms(r.send.median, procs, 8) << ms(r.filter.median, 8)
         << optional_ms(r.collect.median, procs, 9)
         << (procs ? bytes(r.queue_bytes, 11) : right("-", 11))
-        << mib(static_cast<double>(r.parent_peak_rss_kb), 12)
-        << (procs ? mib(static_cast<double>(r.workers_peak_rss_kb), 12) : right("-", 12)) << "\n";
+        << mib(static_cast<double>(r.parent_peak_rss_kb), 12) << worker_mib(r) << "\n";
   });
   out << wrap(std::string("cold job: the first run; fork: forking the workers, in the cold run; "
                           "parent MiB: pblur's own peak resident memory, ") +
@@ -159,6 +158,40 @@ void phase_table(const BenchReport& report, std::ostream& out) {
                   "; worker MiB: the largest worker's peak resident memory, counting the shared "
                   "pages it touched.",
               0);
+}
+
+bool has_streamed_rows(const BenchReport& report) {
+  return std::any_of(report.rows.begin(), report.rows.end(),
+                     [](const BenchRow& r) { return r.config.streamed; });
+}
+
+void stream_table(const BenchReport& report, std::ostream& out) {
+  if (!report.context.not_streamed.empty()) {
+    out << "\n"
+        << wrap("streamed: not measured, the image cannot stream file to file: " +
+                    report.context.not_streamed,
+                2);
+  }
+  if (!has_streamed_rows(report)) return;
+  out << "\nStreamed file to file as `pblur IN OUT` runs: wall and each stage's busy time (ms, "
+         "medians).\n";
+  out << "backend      workers     wall  stages  decode  filter  encode  overlap"
+         "  parent MiB  worker MiB\n";
+  for_each_row(
+      report.rows, out,
+      [&](const BenchRow& r) {
+        out << ms(r.job.median, 9) << ms(r.pipeline.median, 8) << ms(r.decode.median, 8)
+            << ms(r.filter.median, 8) << ms(r.encode.median, 8) << fixed(r.overlap, 8, 2) << "x"
+            << mib(static_cast<double>(r.parent_peak_rss_kb), 12) << worker_mib(r) << "\n";
+      },
+      true);
+  out << wrap(
+      "wall: opening the file, filtering and writing the output until it is committed to disk; "
+      "stages: from the first row decoded to the last encoded; filter: summed over the workers; "
+      "overlap: decode, filter and encode busy times summed over the stages' time (above 1: they "
+      "ran at once); parent MiB: pblur's own peak resident memory; worker MiB: the largest "
+      "worker's, counting the shared pages it touched.",
+      0);
 }
 
 void folder_table(const BenchReport& report, std::ostream& out) {
@@ -198,6 +231,7 @@ class ConsoleReporter : public BenchReporter {
     if (report.context.subject == BenchSubject::image) {
       timing_table(report, out);
       phase_table(report, out);
+      stream_table(report, out);
     } else {
       folder_table(report, out);
     }

@@ -6,10 +6,11 @@ namespace pblur::cli {
 namespace {
 
 constexpr const char* kImageHeader =
-    "name,backend,workers,group_workers,runs,job_median_ms,job_min_ms,job_max_ms,"
+    "name,pipeline,backend,workers,group_workers,runs,job_median_ms,job_min_ms,job_max_ms,"
     "filter_median_ms,filter_min_ms,filter_max_ms,speedup,filter_speedup,efficiency,"
     "procs_threads_ratio,cold_job_ms,cold_start_workers_ms,send_median_ms,collect_median_ms,"
-    "queue_bytes,parent_peak_rss_kb,workers_peak_rss_kb,error";
+    "queue_bytes,parent_peak_rss_kb,workers_peak_rss_kb,decode_median_ms,encode_median_ms,"
+    "pipeline_median_ms,overlap,error";
 
 constexpr const char* kFolderHeader =
     "name,backend,split,workers,group_workers,runs,images,input_bytes,time_median_ms,"
@@ -47,6 +48,12 @@ std::string image_timings(const BenchRow& r) {
   row += ms(r.send.median) + "," + ms(r.collect.median) + "," + std::to_string(r.queue_bytes) +
          "," + std::to_string(r.parent_peak_rss_kb) + "," +
          (procs ? std::to_string(r.workers_peak_rss_kb) : "") + ",";
+  if (r.config.streamed) {
+    row += ms(r.decode.median) + "," + ms(r.encode.median) + "," + ms(r.pipeline.median) + "," +
+           number(r.overlap) + ",";
+  } else {
+    row += ",,,,";
+  }
   return row;
 }
 
@@ -60,12 +67,13 @@ std::string folder_timings(const BenchRow& r) {
 }
 
 void image_row(const BenchRow& r, std::ostream& out) {
-  out << bench_config_name(r.config) << "," << backend_column(r.config) << "," << r.config.workers
-      << "," << r.config.group_workers << "," << r.samples.size() << ",";
+  out << bench_config_name(r.config) << "," << pipeline_name(r.config) << ","
+      << backend_column(r.config) << "," << r.config.workers << "," << r.config.group_workers << ","
+      << r.samples.size() << ",";
   if (r.ok()) {
     out << image_timings(r) << "\n";
   } else {
-    out << std::string(17, ',') << quoted(r.error) << "\n";
+    out << std::string(21, ',') << quoted(r.error) << "\n";
   }
 }
 

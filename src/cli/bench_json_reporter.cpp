@@ -46,12 +46,14 @@ json context_json(const BenchReport& report, const BenchRunInfo& info) {
       {"pool_lifetime", describe_pool_lifetime(c.subject)},
       {"order", describe_order(report)},
       {"input", describe_input(c.subject)},
+      {"not_streamed", c.not_streamed},
   };
 }
 
 json config_json(const BenchRow& r, const BenchContext& context) {
   const std::string name = bench_config_name(r.config);
   json entry = {{"name", name}, {"run_name", name}, {"backend", backend_column(r.config)}};
+  if (context.subject == BenchSubject::image) entry["pipeline"] = pipeline_name(r.config);
   if (r.config.split) entry["split"] = split_mode_name(*r.config.split);
   entry["workers"] = r.config.workers;
   entry["group_workers"] = r.config.group_workers;
@@ -83,6 +85,12 @@ json sample_json(const BenchRow& r, const BenchContext& context, const BenchSamp
   entry["queue_bytes"] = s.queue_bytes;
   entry["workers_replaced"] = s.workers_replaced;
   entry["parent_peak_rss_kb"] = s.parent_peak_rss_kb;
+  if (r.config.streamed) {
+    entry["decode_time"] = to_ms(s.decode);
+    entry["encode_time"] = to_ms(s.encode);
+    entry["pipeline_time"] = to_ms(s.pipeline);
+    if (is_process_config(r.config)) entry["workers_peak_rss_kb"] = s.workers_peak_rss_kb;
+  }
   return entry;
 }
 
@@ -96,6 +104,11 @@ json aggregate_json(const BenchRow& r, const BenchContext& context, const char* 
   entry["filter_time"] = to_ms(r.filter.*field);
   entry["send_time"] = to_ms(r.send.*field);
   entry["collect_time"] = to_ms(r.collect.*field);
+  if (r.config.streamed) {
+    entry["decode_time"] = to_ms(r.decode.*field);
+    entry["encode_time"] = to_ms(r.encode.*field);
+    entry["pipeline_time"] = to_ms(r.pipeline.*field);
+  }
   return entry;
 }
 
@@ -107,6 +120,7 @@ void add_median_extras(json& entry, const BenchRow& r) {
   entry["queue_bytes"] = r.queue_bytes;
   entry["parent_peak_rss_kb"] = r.parent_peak_rss_kb;
   if (is_process_config(r.config)) entry["workers_peak_rss_kb"] = r.workers_peak_rss_kb;
+  if (r.config.streamed) entry["overlap"] = r.overlap;
   if (r.cold) {
     entry["cold_real_time"] = to_ms(r.cold->job);
     entry["cold_start_workers_time"] = to_ms(r.cold->phases.start_workers);

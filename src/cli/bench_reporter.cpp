@@ -3,19 +3,31 @@
 namespace pblur::cli {
 
 std::string bench_config_name(const BenchConfig& config) {
+  const std::string pipeline = config.streamed ? "streamed/" : "";
   if (config.backend == BackendKind::sequential) {
-    return bench_label(config) + "/group:" + std::to_string(config.group_workers);
+    return pipeline + bench_label(config) + "/group:" + std::to_string(config.group_workers);
   }
-  return bench_label(config) + "/workers:" + std::to_string(config.workers);
+  return pipeline + bench_label(config) + "/workers:" + std::to_string(config.workers);
 }
 
 std::string describe_bench_config(const BenchConfig& config) {
+  const std::string label = (config.streamed ? "streamed " : "") + bench_label(config);
   if (config.backend == BackendKind::sequential) {
-    return bench_label(config) + " (measured with the " + std::to_string(config.group_workers) +
-           "-worker group)";
+    return label + " (measured with the " + std::to_string(config.group_workers) + "-worker group)";
   }
-  return bench_label(config) + " with " + std::to_string(config.workers) +
+  return label + " with " + std::to_string(config.workers) +
          (config.workers == 1 ? " worker" : " workers");
+}
+
+const char* pipeline_name(const BenchConfig& config) {
+  return config.streamed ? "streamed" : "memory";
+}
+
+std::string describe_image(const BenchImage& image) {
+  const char* kChannels[] = {"", "gray", "", "BGR", "BGRA"};
+  const std::string channels = image.channels <= 4 ? kChannels[image.channels] : "?";
+  return std::to_string(image.width) + "x" + std::to_string(image.height) + " " + channels + " " +
+         std::to_string(image.depth_bits) + "-bit";
 }
 
 std::vector<std::string> bench_error_lines(const BenchReport& report) {
@@ -52,13 +64,16 @@ std::string describe_input(BenchSubject subject) {
            "compared byte for byte with seq's";
   }
   return "every job starts from the decoded image: in ordinary memory, and for procs-shared in "
-         "shared memory, where pblur decodes an image for that transport";
+         "shared memory, where pblur decodes an image for that transport; then every streamed run "
+         "reads the file, filters and writes a temporary file as `pblur IN OUT` does, decoding, "
+         "filtering and encoding at once, and its bytes are compared with seq's";
 }
 
 std::string describe_order(const BenchReport& report) {
   std::string round;
   for (const BenchRow& row : report.rows) {
     if (row.config.group_workers != report.rows.front().config.group_workers) break;
+    if (row.config.streamed) break;
     round += (round.empty() ? "" : ", ") + bench_label(row.config);
   }
   return "per worker count: one cold run of each configuration, then warm-up rounds, then timed "

@@ -32,11 +32,19 @@ std::unique_ptr<BenchReporter> make_json_reporter();
 // One row per configuration.
 std::unique_ptr<BenchReporter> make_csv_reporter();
 
-// "procs-shared/workers:2", "procs-images/workers:2"; the reference: "seq/group:2".
+// "procs-shared/workers:2", "procs-images/workers:2", "streamed/threads/workers:2"; the reference:
+// "seq/group:2".
 std::string bench_config_name(const BenchConfig& config);
 
-// "threads with 2 workers", "seq (measured with the 2-worker group)"
+// "threads with 2 workers", "seq (measured with the 2-worker group)", "streamed procs-copy with
+// 1 worker"
 std::string describe_bench_config(const BenchConfig& config);
+
+// "streamed" (file to file) or "memory".
+const char* pipeline_name(const BenchConfig& config);
+
+// "640x480 BGR 8-bit"
+std::string describe_image(const BenchImage& image);
 
 // The backend column: on an image the label ("procs-shared"), on a folder the backend alone
 // ("procs"), the split having a column of its own.

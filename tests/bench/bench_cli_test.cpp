@@ -61,6 +61,17 @@ const std::set<std::string> kConfigsFor12 = {
     "seq/group:1", "threads/workers:1", "procs-shared/workers:1", "procs-copy/workers:1",
     "seq/group:2", "threads/workers:2", "procs-shared/workers:2", "procs-copy/workers:2"};
 
+// kConfigsFor12 streamed file to file.
+std::set<std::string> streamed_configs_for_12() {
+  std::set<std::string> names;
+  for (const std::string& name : kConfigsFor12) names.insert("streamed/" + name);
+  return names;
+}
+
+bool matplotlib_available() {
+  return std::system("/usr/bin/python3 -c 'import matplotlib' 2>/dev/null") == 0;
+}
+
 // A report as the command writes it: its error lines (each after "pblur: error: "), its JSON
 // and its CSV.
 struct WrittenReport {
@@ -176,11 +187,13 @@ TEST_F(BenchCommand, JsonAndCsvCarryEveryConfigurationAskedFor) {
   EXPECT_EQ(report["context"]["repetitions"], 1);
   EXPECT_EQ(report["context"]["image"]["width"], 64);
   EXPECT_EQ(report["context"]["image"]["height"], 48);
+  EXPECT_EQ(report["context"]["not_streamed"], "");
   std::set<std::string> medians;
   std::map<std::string, int> timed, cold;
   for (const json& entry : report["benchmarks"]) {
     EXPECT_FALSE(entry.contains("error_occurred")) << entry.dump();
     const std::string name = entry["run_name"];
+    EXPECT_EQ(entry["pipeline"], name.starts_with("streamed/") ? "streamed" : "memory") << name;
     if (entry["run_type"] == "aggregate" && entry["aggregate_name"] == "median") {
       medians.insert(name);
       EXPECT_GT(entry["real_time"].get<double>(), 0) << name;
@@ -188,21 +201,108 @@ TEST_F(BenchCommand, JsonAndCsvCarryEveryConfigurationAskedFor) {
     }
     if (entry["run_type"] == "iteration") ++(entry["cold"] == true ? cold : timed)[name];
   }
-  EXPECT_EQ(medians, kConfigsFor12);
-  for (const std::string& name : kConfigsFor12) {
+  std::set<std::string> all = kConfigsFor12;
+  all.merge(streamed_configs_for_12());
+  EXPECT_EQ(medians, all);
+  for (const std::string& name : all) {
     EXPECT_EQ(timed[name], 1) << name;
     EXPECT_EQ(cold[name], 1) << name;
   }
   const auto rows = lines_of(read_file(dir_ / "r.csv"));
-  ASSERT_EQ(rows.size(), 9u);
-  EXPECT_EQ(rows[0].rfind("name,backend,workers,group_workers,runs,job_median_ms", 0), 0u);
+  ASSERT_EQ(rows.size(), 17u);
+  EXPECT_EQ(rows[0].rfind("name,pipeline,backend,workers,group_workers,runs,job_median_ms", 0), 0u);
+  EXPECT_NE(rows[0].find(",decode_median_ms,encode_median_ms,pipeline_median_ms,overlap,error"),
+            std::string::npos);
   std::set<std::string> names;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     names.insert(rows[i].substr(0, rows[i].find(',')));
-    EXPECT_EQ(std::count(rows[i].begin(), rows[i].end(), ','), 22) << rows[i];
+    EXPECT_EQ(std::count(rows[i].begin(), rows[i].end(), ','), 27) << rows[i];
     EXPECT_EQ(rows[i].back(), ',') << "no error expected: " << rows[i];
   }
-  EXPECT_EQ(names, kConfigsFor12);
+  EXPECT_EQ(names, all);
+}
+
+// The streamed medians of a report: busy times, overlap and peaks that agree with each other.
+void expect_consistent_streamed_medians(const json& report) {
+  int streamed = 0;
+  for (const json& entry : report["benchmarks"]) {
+    if (entry["pipeline"] != "streamed" || entry["run_type"] != "aggregate" ||
+        entry["aggregate_name"] != "median") {
+      continue;
+    }
+    ++streamed;
+    const std::string name = entry["run_name"];
+    const double decode = entry["decode_time"].get<double>();
+    const double filter = entry["filter_time"].get<double>();
+    const double encode = entry["encode_time"].get<double>();
+    const double wall = entry["pipeline_time"].get<double>();
+    EXPECT_GT(decode, 0) << name;
+    EXPECT_GT(filter, 0) << name;
+    EXPECT_GT(encode, 0) << name;
+    EXPECT_LE(wall, entry["real_time"].get<double>()) << name;
+    EXPECT_NEAR(entry["overlap"].get<double>(), (decode + filter + encode) / wall, 1e-6) << name;
+    EXPECT_GT(entry["parent_peak_rss_kb"].get<long>(), 0) << name;
+    if (entry["backend"].get<std::string>().starts_with("procs")) {
+      EXPECT_GT(entry["workers_peak_rss_kb"].get<long>(), 0) << name;
+    } else {
+      EXPECT_FALSE(entry.contains("workers_peak_rss_kb")) << name;
+    }
+  }
+  EXPECT_EQ(streamed, 8);
+}
+
+TEST_F(BenchCommand, StreamedRunsCarryBusyTimesOverlapAndPeakMemory) {
+  cv::Mat image(300, 80, CV_8UC3);
+  cv::RNG(3).fill(image, cv::RNG::UNIFORM, 0, 256);
+  ASSERT_TRUE(cv::imwrite((dir_ / "tall.jpg").string(), image));
+  const Outcome run =
+      pblur("bench tall.jpg --workers 1,2 --repeat 3 --warmup 0 -q --json r.json --sigma 2");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(temporary_folder_is_empty());
+  expect_consistent_streamed_medians(json::parse(read_file(dir_ / "r.json")));
+  for (const char* needle : {"Streamed file to file", "overlap", "decode", "encode"}) {
+    EXPECT_NE(run.out.find(needle), std::string::npos) << needle;
+  }
+  for (const std::string& line : lines_of(run.out)) EXPECT_LE(line.size(), 100u) << line;
+}
+
+TEST_F(BenchCommand, VerbosePrintsTheSettingsThenEachRunAsItEnds) {
+  const Outcome run = pblur("bench in.png --workers 1,2 --repeat 1 --warmup 0 -v");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::vector<std::string> lines;
+  for (const std::string& line : lines_of(run.err)) {
+    if (line.starts_with("pblur bench: ")) lines.push_back(line.substr(13));
+  }
+  ASSERT_EQ(lines.size(), 4u + 1u + 16u + 1u + 16u) << run.err;
+  EXPECT_EQ(lines[0], "image in.png, 64x48 BGR 8-bit");
+  EXPECT_EQ(lines[1].rfind("filter gaussian sigma=", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[2],
+            "workers 1, 2; rounds per configuration and worker count: 1 cold, 0 warm-up, 1 timed");
+  EXPECT_NE(lines[3].find(" usable CPUs, load average "), std::string::npos) << lines[3];
+  EXPECT_EQ(lines[4], "measuring: seq, threads, procs-shared, procs-copy");
+  EXPECT_EQ(lines[5].rfind("cold, seq (measured with the 1-worker group): ", 0), 0u) << lines[5];
+  EXPECT_EQ(lines[16].rfind("cold, procs-copy with 2 workers: ", 0), 0u) << lines[16];
+  EXPECT_EQ(lines[20].rfind("timed 1 of 1, procs-copy with 2 workers: ", 0), 0u) << lines[20];
+  EXPECT_EQ(lines[21], "streamed file to file: seq, threads, procs-shared, procs-copy");
+  for (std::size_t i = 22; i < lines.size(); ++i) {
+    EXPECT_NE(lines[i].find(", streamed "), std::string::npos) << lines[i];
+    EXPECT_NE(lines[i].find(" ms (busy: decode "), std::string::npos) << lines[i];
+    EXPECT_NE(lines[i].find(" ms in "), std::string::npos) << lines[i];
+  }
+  EXPECT_EQ(lines[37].rfind("timed 1 of 1, streamed procs-copy with 2 workers: ", 0), 0u)
+      << lines[37];
+}
+
+TEST_F(BenchCommand, HelpHasAnExampleBlockWithinEightyColumns) {
+  const Outcome run = pblur("bench --help");
+  ASSERT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("\nExamples:\n  pblur bench photo.jpg --sigma 8\n"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("  pblur bench --batch photos/ --workers 2 -v --csv batch.csv --plot "
+                         "batch.svg\n"),
+            std::string::npos)
+      << run.out;
+  for (const std::string& line : lines_of(run.out)) EXPECT_LE(line.size(), 80u) << line;
 }
 
 TEST_F(BenchCommand, ConsoleTableFitsOneHundredColumnsAndNamesEveryBackend) {
@@ -235,7 +335,7 @@ TEST_F(BenchCommand, AWrongBackendIsReportedAsAMismatch) {
     ++errors;
   }
   EXPECT_EQ(errors, 2);
-  EXPECT_NE(written.csv.find("threads/workers:2,threads,2,2,0,,"), std::string::npos)
+  EXPECT_NE(written.csv.find("threads/workers:2,memory,threads,2,2,0,,"), std::string::npos)
       << written.csv;
   EXPECT_NE(written.csv.find("\"output differs from seq's in 1 of 3072 pixels"), std::string::npos);
 }
@@ -294,6 +394,7 @@ TEST_F(BenchCommand, OptionErrorsAreOneClearLine) {
       {"bench in.png --warmup -1", 2, "--warmup"},
       {"bench in.png --plot chart.gif", 2, "give a file name ending in .png or .svg"},
       {"bench in.png --procs 2", 2, "unknown option --procs (see pblur bench --help)"},
+      {"bench in.png -v -q", 2, "excludes"},
       {"bench in.png --filter median --ksize 4", 2, "pblur: error: "},
       {"bench missing.png", 3, "pblur: error: "},
       {"bench in.png --json no/such/folder/r.json", 4,
@@ -309,8 +410,6 @@ TEST_F(BenchCommand, HelpAndTheFilterCommandStillWork) {
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_NE(run.out.find("pblur bench [OPTIONS] [IMAGE]"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("--batch DIR"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("not with\n                              --batch"), std::string::npos)
-      << run.out;  // wrapped to 80 columns
   EXPECT_NE(run.out.find("--workers"), std::string::npos);
   run = pblur("in.png out.png --threads 2");
   EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -384,6 +483,17 @@ TEST_F(BenchCommand, BatchMeasuresEveryBackendAndSplitInImagesPerSecond) {
   }
 }
 
+TEST_F(BenchCommand, BatchPlotDrawsTheFolderChart) {
+  if (!matplotlib_available()) GTEST_SKIP() << "python3-matplotlib is not installed";
+  make_folder();
+  const Outcome run = pblur(quick_batch() + "--plot batch.png");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string png = read_file(dir_ / "batch.png");
+  ASSERT_GT(png.size(), 1000u);
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_TRUE(temporary_folder_is_empty());
+}
+
 TEST_F(BenchCommand, BatchConsoleTableFitsOneHundredColumns) {
   make_folder();
   const Outcome run = pblur(quick_batch());
@@ -446,7 +556,6 @@ TEST_F(BenchCommand, BatchOptionErrorsAreOneClearLine) {
   fs::create_directories(dir_ / "empty");
   const OptionErrorCase cases[] = {
       {"bench in.png --batch imgs", 2, "pblur: error: IMAGE excludes --batch"},
-      {"bench --batch imgs --plot c.png", 2, "pblur: error: --batch excludes --plot"},
       {"bench in.png -r", 2, "pblur: error: --recursive requires --batch"},
       {"bench --batch missing", 3, "pblur: error: cannot read 'missing': no such folder\n"},
       {"bench --batch empty", 3,

@@ -1,10 +1,16 @@
 #include "core/bench/image_bench.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
 
 #include "bench_test_runtime.h"
 #include "core/backends/process_backend.h"
 #include "core/base/errors.h"
+#include "core/bench/stream_bench.h"
 
 namespace pblur {
 namespace {
@@ -165,6 +171,93 @@ TEST(Bench, BadOptionsAreUsageErrors) {
   median.ksize = 4;
   options.spec = median;
   EXPECT_THROW(run_image_bench(bench_test_runtime(), image, options), UsageError);
+}
+
+// `image` written as `name` in a folder of the test's own, removed with it.
+class StreamBenchFile {
+ public:
+  StreamBenchFile(const cv::Mat& image, const std::string& name)
+      : folder_(std::filesystem::temp_directory_path() /
+                ("pblur_stream_bench_" + std::to_string(getpid()))) {
+    std::filesystem::create_directories(folder_);
+    path_ = folder_ / name;
+    EXPECT_TRUE(cv::imwrite(path_.string(), image));
+  }
+  ~StreamBenchFile() { std::filesystem::remove_all(folder_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path folder_;
+  std::filesystem::path path_;
+};
+
+// The in-memory bench of `image`, then the streamed one of `file`, as `pblur bench` runs them.
+BenchReport both_benches(const cv::Mat& image, const StreamBenchFile& file,
+                         const BenchOptions& options) {
+  BenchReport report = run_image_bench(bench_test_runtime(), image, options);
+  run_stream_bench(bench_test_runtime(), file.path(), options, report);
+  return report;
+}
+
+TEST(StreamBench, EveryBackendStreamsFileToFileWithItsBusyTimesOverlapAndPeaks) {
+  const cv::Mat image = noise_image(64, 200);
+  const StreamBenchFile file(image, "in.png");
+  const BenchReport report = both_benches(image, file, small_bench());
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report.context.not_streamed, "");
+  ASSERT_EQ(report.rows.size(), 16u);
+  for (std::size_t i = 8; i < 16; ++i) {
+    const BenchRow& r = report.rows[i];
+    SCOPED_TRACE(bench_label(r.config) + " " + std::to_string(r.config.group_workers));
+    EXPECT_TRUE(r.config.streamed);
+    EXPECT_EQ(bench_label(r.config), bench_label(report.rows[i - 8].config));
+    EXPECT_EQ(r.samples.size(), 2u);
+    EXPECT_GT(r.decode.median.count(), 0);
+    EXPECT_GT(r.filter.median.count(), 0);
+    EXPECT_GT(r.encode.median.count(), 0);
+    EXPECT_GT(r.pipeline.median.count(), 0);
+    EXPECT_LE(r.pipeline.median, r.job.median);
+    EXPECT_DOUBLE_EQ(r.overlap, duration_ratio(r.decode.median + r.filter.median + r.encode.median,
+                                               r.pipeline.median));
+    EXPECT_GT(r.parent_peak_rss_kb, 0);
+    EXPECT_EQ(r.workers_peak_rss_kb > 0, is_process_config(r.config));
+    EXPECT_GT(r.speedup, 0);
+  }
+  const BenchRow* streamed_seq = report.find("seq", 2, true);
+  const BenchRow* memory_seq = report.find("seq", 2);
+  ASSERT_TRUE(streamed_seq && memory_seq);
+  EXPECT_TRUE(streamed_seq->config.streamed);
+  EXPECT_FALSE(memory_seq->config.streamed);
+}
+
+TEST(StreamBench, AnOutputFileThatDiffersFromSeqsIsThatConfigurationsError) {
+  BenchOptions options = small_bench();
+  options.corrupt_output = [](const BenchConfig& c) {
+    return c.streamed && bench_label(c) == "procs-shared";
+  };
+  const cv::Mat image = noise_image(64, 48);
+  const StreamBenchFile file(image, "in.png");
+  const BenchReport report = both_benches(image, file, options);
+  EXPECT_FALSE(report.ok());
+  int failed = 0;
+  for (const BenchRow& r : report.rows) {
+    if (!r.ok()) {
+      ++failed;
+      EXPECT_TRUE(r.config.streamed);
+      EXPECT_EQ(r.error.rfind("output differs from seq's (both ", 0), 0u) << r.error;
+      EXPECT_TRUE(r.samples.empty());
+    }
+  }
+  EXPECT_EQ(failed, 2);
+}
+
+TEST(StreamBench, AnImageThatCannotStreamSaysWhyAndAddsNoRows) {
+  const cv::Mat image = noise_image(32, 16);
+  const StreamBenchFile file(image, "in.bmp");
+  const BenchReport report = both_benches(image, file, small_bench());
+  EXPECT_TRUE(report.ok());
+  EXPECT_EQ(report.rows.size(), 8u);
+  EXPECT_NE(report.context.not_streamed, "");
 }
 
 TEST(ProcessBackendPeakMemory, AWorkerCountsTheSharedPagesItReadAndWrote) {

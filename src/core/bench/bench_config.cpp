@@ -16,4 +16,13 @@ bool is_process_config(const BenchConfig& config) {
   return config.backend == BackendKind::processes;
 }
 
+BackendChoice backend_choice_of(const BenchConfig& config, int strips) {
+  BackendChoice choice;
+  choice.kind = config.backend;
+  choice.transport = config.transport;
+  choice.workers = config.workers;
+  choice.strips = strips;
+  return choice;
+}
+
 }  // namespace pblur

@@ -17,6 +17,7 @@ struct BenchConfig {
   std::optional<SplitMode> split;           // folders only: how `pblur batch` spreads them
   int workers = 1;                          // 1 for the sequential reference
   int group_workers = 1;                    // the worker count of the group it was measured in
+  bool streamed = false;  // an image streamed file to file, as `pblur IN OUT` runs, not in memory
 };
 
 // "seq"; on an image "threads", "procs-shared", "procs-copy"; on a folder "threads-images",
@@ -24,5 +25,8 @@ struct BenchConfig {
 std::string bench_label(const BenchConfig& config);
 
 bool is_process_config(const BenchConfig& config);
+
+// The backend that runs `config`, cutting an image into `strips` strips (0: one per worker).
+BackendChoice backend_choice_of(const BenchConfig& config, int strips);
 
 }  // namespace pblur

@@ -50,6 +50,8 @@ struct BenchContext {
   // Set when other programs keep cores busy (see busy_machine_note): the timings are slower and
   // noisier than on an idle machine.
   std::string load_note;
+  // An image that cannot stream file to file: why (its streamed rows are then missing).
+  std::string not_streamed;
 };
 
 // "load average 4.40 on 2 usable CPUs: ..." when the 1-minute load average leaves fewer cores

@@ -28,6 +28,13 @@ void summarize(BenchRow& row, const BenchInput& input) {
   row.filter = stats_of(samples, [](const BenchSample& s) { return s.phases.filter; });
   row.send = stats_of(samples, [](const BenchSample& s) { return s.phases.send; });
   row.collect = stats_of(samples, [](const BenchSample& s) { return s.phases.collect; });
+  if (row.config.streamed) {
+    row.decode = stats_of(samples, [](const BenchSample& s) { return s.decode; });
+    row.encode = stats_of(samples, [](const BenchSample& s) { return s.encode; });
+    row.pipeline = stats_of(samples, [](const BenchSample& s) { return s.pipeline; });
+    row.overlap = duration_ratio(row.decode.median + row.filter.median + row.encode.median,
+                                 row.pipeline.median);
+  }
   row.queue_bytes = samples.back().queue_bytes;
   row.images_per_second = rate_stats(static_cast<double>(input.images), row.job);
   const double seconds = std::chrono::duration<double>(row.job.median).count();
@@ -49,13 +56,14 @@ void compare_with_baselines(BenchReport& report) {
   for (BenchRow& row : report.rows) {
     if (!row.measured()) continue;
     const int group = row.config.group_workers;
-    const BenchRow* seq = report.find(backend_name(BackendKind::sequential), group);
+    const bool streamed = row.config.streamed;
+    const BenchRow* seq = report.find(backend_name(BackendKind::sequential), group, streamed);
     if (measured(seq)) {
       row.speedup = duration_ratio(seq->job.median, row.job.median);
       row.filter_speedup = duration_ratio(seq->filter.median, row.filter.median);
       row.efficiency = row.speedup / row.config.workers;
     }
-    const BenchRow* threads = report.find(threads_label(row.config), group);
+    const BenchRow* threads = report.find(threads_label(row.config), group, streamed);
     if (is_process_config(row.config) && measured(threads)) {
       row.procs_threads_ratio = duration_ratio(row.job.median, threads->job.median);
     }
@@ -70,14 +78,16 @@ class GroupRun {
 
   void run(int workers) {
     for (BenchConfig config : workload_.configs()) add(config, workers);
-    round(Stage::cold);
+    round(Stage::cold, 1, 1);
     if (report_.context.repeat == 0) report_.context.repeat = 5;  // the reference failed
-    for (int i = 0; i < report_.context.warmup; ++i) round(Stage::warmup);
-    for (int i = 0; i < report_.context.repeat; ++i) round(Stage::timed);
+    const int warmup = report_.context.warmup, repeat = report_.context.repeat;
+    for (int i = 1; i <= warmup; ++i) round(Stage::warmup, i, warmup);
+    for (int i = 1; i <= repeat; ++i) round(Stage::timed, i, repeat);
   }
 
  private:
   enum class Stage { cold, warmup, timed };
+  static constexpr const char* kStageNames[] = {"cold", "warm-up", "timed"};
 
   struct Runner {
     std::size_t row;  // index into BenchReport::rows
@@ -96,14 +106,16 @@ class GroupRun {
     runners_.push_back(Runner{report_.rows.size() - 1, workload_.trial(config)});
   }
 
-  void round(Stage stage) {
+  void round(Stage stage, int number, int rounds) {
     for (Runner& runner : runners_) {
       if (options_.stop.stop_requested()) throw Interrupted("the benchmark was stopped");
       BenchRow& row = report_.rows[runner.row];
       if (!row.ok()) continue;
       const std::optional<BenchSample> sample = run_once(*runner.trial, row);
       if (sample) record(row, *sample, stage);
-      report_progress(row.config);
+      BenchProgress progress{
+          0, 0, row.config, kStageNames[int(stage)], number, rounds, sample ? &*sample : nullptr};
+      report_progress(progress);
     }
   }
 
@@ -141,13 +153,15 @@ class GroupRun {
     }
   }
 
-  void report_progress(const BenchConfig& config) {
+  void report_progress(BenchProgress& progress) {
     ++done_;
     if (!options_.on_progress) return;
     const BenchContext& context = report_.context;
     const int total = planned_runs(static_cast<int>(workload_.configs().size()), context.warmup,
                                    context.repeat, context.worker_counts.size());
-    options_.on_progress(BenchProgress{done_, std::max(total, done_), config});
+    progress.done = done_;
+    progress.total = std::max(total, done_);
+    options_.on_progress(progress);
   }
 
   BenchWorkload& workload_;
@@ -167,6 +181,7 @@ void validate_bench_options(const BenchOptions& options, int depth) {
 
 void run_bench_engine(BenchWorkload& workload, const BenchOptions& options, BenchReport& report) {
   int done = 0;
+  if (options.on_start) options.on_start(report.context, workload.configs());
   for (const int workers : report.context.worker_counts) {
     GroupRun(workload, options, report, done).run(workers);
   }

@@ -5,6 +5,7 @@
 #include <span>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/bench/bench_config.h"
@@ -17,6 +18,11 @@ struct BenchProgress {
   int done = 0;
   int total = 0;
   BenchConfig config;  // of the run just done
+  // Which round it was in: "cold", "warm-up" or "timed", the `round`th of `rounds` of that kind.
+  std::string_view stage;
+  int round = 1;
+  int rounds = 1;
+  const BenchSample* sample = nullptr;  // what the run measured; null when it failed
 };
 
 struct BenchOptions {
@@ -26,6 +32,8 @@ struct BenchOptions {
   int warmup = 1;                  // untimed runs per configuration after the cold one
   int strips = 0;                  // on an image: strips per run, 0: one per worker
   std::function<void(const BenchProgress&)> on_progress;
+  // Called before the first run of a workload, with the report's context and what it measures.
+  std::function<void(const BenchContext&, std::span<const BenchConfig>)> on_start;
   // When a stop is requested, the benchmark stops within milliseconds and throws Interrupted.
   std::stop_token stop;
   // Test hook: every output of a configuration for which this returns true is altered after its

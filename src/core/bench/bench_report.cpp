@@ -8,9 +8,13 @@ bool BenchReport::ok() const {
   return std::all_of(rows.begin(), rows.end(), [](const BenchRow& row) { return row.ok(); });
 }
 
-const BenchRow* BenchReport::find(std::string_view label, int group_workers) const {
+const BenchRow* BenchReport::find(std::string_view label, int group_workers, bool streamed) const {
   for (const BenchRow& row : rows) {
-    if (row.config.group_workers == group_workers && bench_label(row.config) == label) return &row;
+    const BenchConfig& config = row.config;
+    if (config.group_workers == group_workers && config.streamed == streamed &&
+        bench_label(config) == label) {
+      return &row;
+    }
   }
   return nullptr;
 }

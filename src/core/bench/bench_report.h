@@ -22,6 +22,13 @@ struct BenchSample {
   int workers_replaced = 0;
   long parent_peak_rss_kb = 0;   // pblur's own process during this run
   long workers_peak_rss_kb = 0;  // processes: the largest a worker reported after a strip
+  // Streamed: how long decoding and encoding were busy (filtering is phases.filter, summed over
+  // the workers).
+  std::chrono::nanoseconds decode{0};
+  std::chrono::nanoseconds encode{0};
+  // Streamed: from the first row decoded to the last encoded; `job` adds opening the files and
+  // committing the output.
+  std::chrono::nanoseconds pipeline{0};
 };
 
 // One configuration's runs and what they come to.
@@ -39,6 +46,12 @@ struct BenchRow {
   DurationStats filter;
   DurationStats send;
   DurationStats collect;
+  DurationStats decode;    // streamed
+  DurationStats encode;    // streamed
+  DurationStats pipeline;  // streamed
+  // Streamed: the median busy times of decoding, filtering and encoding, summed, over the median
+  // pipeline time: above 1 when the stages overlap.
+  double overlap = 0;
   RateStats images_per_second;     // the input's images over `job`
   double input_mb_per_second = 0;  // the input's bytes (10^6) over the median job
   std::uint64_t queue_bytes = 0;   // of the last timed run
@@ -60,12 +73,14 @@ struct BenchRow {
 
 struct BenchReport {
   BenchContext context;
-  std::vector<BenchRow> rows;  // by group, then in the order each round runs them, seq first
+  // By group, then in the order each round runs them, seq first; on an image the streamed rows
+  // follow the in-memory ones, in the same order.
+  std::vector<BenchRow> rows;
 
   bool ok() const;
   // The row of the configuration labelled `label` (see bench_label) in the group of
-  // `group_workers`, or null.
-  const BenchRow* find(std::string_view label, int group_workers) const;
+  // `group_workers`, streamed or in memory, or null.
+  const BenchRow* find(std::string_view label, int group_workers, bool streamed = false) const;
 };
 
 }  // namespace pblur

@@ -1,75 +1,16 @@
 #include "core/bench/folder_bench.h"
 
-#include <stdlib.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <numeric>
-#include <sstream>
 
 #include "core/base/errors.h"
 #include "core/batch/batch_runner.h"
+#include "core/bench/bench_outputs.h"
 
 namespace pblur {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A folder of its own under the temporary directory, removed with everything in it.
-class ScratchFolder {
- public:
-  ScratchFolder() {
-    std::string name = (fs::temp_directory_path() / "pblur-bench-batch-XXXXXX").string();
-    if (!mkdtemp(name.data())) {
-      throw OutputError("cannot create a temporary folder for the outputs: " +
-                        std::string(std::strerror(errno)));
-    }
-    path_ = name;
-  }
-  ~ScratchFolder() {
-    std::error_code error;
-    fs::remove_all(path_, error);
-  }
-  ScratchFolder(const ScratchFolder&) = delete;
-  ScratchFolder& operator=(const ScratchFolder&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
-// Why `output` differs from `reference`, or "" if it is the same bytes.
-std::string compare_files(const fs::path& reference, const fs::path& output,
-                          const std::string& name) {
-  std::error_code error;
-  if (!fs::is_regular_file(reference, error)) return name + ": seq wrote no output to compare with";
-  if (!fs::is_regular_file(output, error)) return name + ": no output was written";
-  const std::string a = read_bytes(reference), b = read_bytes(output);
-  if (a == b) return "";
-  const auto first = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
-  const std::string sizes = a.size() == b.size()
-                                ? "both " + std::to_string(a.size())
-                                : std::to_string(b.size()) + " against " + std::to_string(a.size());
-  return name + ": output differs from seq's (" + sizes + " bytes, the first difference at byte " +
-         std::to_string(first.first - a.begin()) + ")";
-}
-
-void flip_one_byte(const fs::path& path) {
-  std::string bytes = read_bytes(path);
-  if (bytes.empty()) return;
-  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
 
 // The items, writing into `folder` under their relative paths.
 std::vector<BatchItem> items_writing_to(std::span<const BatchItem> items, const fs::path& folder) {
@@ -166,7 +107,7 @@ class FolderWorkload : public BenchWorkload {
   std::span<const BatchItem> items_;
   const LoadOptions& load_;
   const BenchOptions& options_;
-  const ScratchFolder scratch_;
+  const ScratchFolder scratch_{"pblur-bench-batch-"};
   fs::path reference_;  // the sequential reference's folder in the group being measured
 };
 

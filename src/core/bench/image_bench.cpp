@@ -30,21 +30,12 @@ struct ImageInputs {
   cv::Mat in_shared_memory;
 };
 
-BackendChoice choice_for(const BenchConfig& config, int strips) {
-  BackendChoice choice;
-  choice.kind = config.backend;
-  choice.transport = config.transport;
-  choice.workers = config.workers;
-  choice.strips = strips;
-  return choice;
-}
-
 // One configuration with its backend, whose worker pool lives as long as this.
 class ImageTrial : public BenchTrial {
  public:
   ImageTrial(const BenchConfig& config, ProcessRuntime& runtime, const ImageInputs& inputs,
              const BenchOptions& options, cv::Mat& reference)
-      : backend_(choice_for(config, options.strips), &runtime),
+      : backend_(backend_choice_of(config, options.strips), &runtime),
         input_(inputs.for_config(config)),
         spec_(options.spec),
         is_reference_(config.backend == BackendKind::sequential),
