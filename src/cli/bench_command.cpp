@@ -200,7 +200,7 @@ void check_input_given(const BenchCommandOptions& options) {
 
 std::vector<BatchItem> find_batch_images(const BenchCommandOptions& options) {
   BatchPlanOptions plan;
-  plan.input_dir = options.batch;
+  plan.inputs = {options.batch};
   plan.output_dir = fs::temp_directory_path() / "pblur-bench-unused";  // outputs go elsewhere
   plan.recursive = options.recursive;
   plan.overwrite = true;
