@@ -81,10 +81,9 @@ void check_suffix(const std::string& suffix) {
 // outputs.
 void check_input_folder(const fs::path& folder, const BatchPlanOptions& options) {
   if (identity_of(options.output_dir) == identity_of(folder)) {
-    throw UsageError("OUTPUT_DIR '" + options.output_dir.string() + "' is the input folder '" +
-                     folder.string() +
-                     "': the outputs would be read as inputs by the next run; write them to "
-                     "another folder");
+    throw UsageError("OUTPUT_DIR '" + options.output_dir.string() +
+                     "' is INPUT_DIR: the outputs would be read as inputs by the next run; "
+                     "write them to another folder");
   }
   if (options.recursive && folder_is_within(options.output_dir, folder)) {
     throw PlanOptionError(PlanOptionError::Problem::output_scanned, options.output_dir.string(),
