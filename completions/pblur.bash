@@ -52,14 +52,15 @@ _pblur() {
       bench)
         options="-h --help --version $_pblur_filter_options --batch -r --recursive --workers --repeat
           --warmup --json --csv --plot -q --quiet -v --verbose" ;;
-      *) options="-h --help --version $_pblur_filter_options $_pblur_run_options" ;;
+      *) options="-h --help --version $_pblur_filter_options $_pblur_run_options --format --suffix
+          --overwrite --report" ;;
     esac
     COMPREPLY=($(compgen -W "$options" -- "$cur"))
     return
   fi
 
   case $command in
-    batch) _pblur_files -d ;;
+    batch) _pblur_files ;;
     bench) _pblur_files ;;
     *)
       _pblur_files

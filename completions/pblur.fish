@@ -44,16 +44,16 @@ complete -c pblur -s q -l quiet -d "Print nothing but errors"
 
 # pblur batch
 complete -c pblur -n $batch -s r -l recursive -d "Also the images in subfolders"
-complete -c pblur -n $batch -l format -x -a "jpg png tif webp bmp ppm pgm jp2" -d "Output format"
-complete -c pblur -n $batch -l suffix -x -d "Append TEXT to each output's name"
-complete -c pblur -n $batch -l overwrite -d "Redo images whose output is newer"
+complete -c pblur -n $not_bench -l format -x -a "jpg png tif webp bmp ppm pgm jp2" -d "Output format"
+complete -c pblur -n $not_bench -l suffix -x -d "Append TEXT to each output's name"
+complete -c pblur -n $not_bench -l overwrite -d "Redo outputs that are up to date"
 complete -c pblur -n $batch -l shard -x -d "K/N: filter only share K of N"
 complete -c pblur -n $batch -l split -x -a "auto images strips" -d "How work is split"
-complete -c pblur -n $batch -l report -r -F -d "Per-file results as JSON"
+complete -c pblur -n $not_bench -l report -r -F -d "Per-file results as JSON"
 complete -c pblur -n $batch -s n -l dry-run -d "List what would be done, and why; write nothing"
 complete -c pblur -n $batch -l fail-fast -d "Stop at the first image that fails"
 complete -c pblur -n $batch -l halt -x -a "never now,fail=1" -d "now,fail=N: stop once N images failed"
-complete -c pblur -n $batch -x -a "(__fish_complete_directories)"
+complete -c pblur -n $batch -F
 
 # pblur bench
 complete -c pblur -n $bench -l batch -x -a "(__fish_complete_directories)" -d "Time pblur batch on a folder"

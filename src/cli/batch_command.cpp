@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <iostream>
 #include <memory>
 #include <numeric>
@@ -30,11 +31,12 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kFooter =
     "Examples:\n"
     "  pblur batch photos/ small/ --sigma 3 -j 4\n"
+    "  pblur batch a.jpg b.png more/ small/\n"
     "  pblur batch photos/ small/ --format webp --quality 80 --dry-run\n"
     "  pblur batch -r photos/ small/ --fail-fast --report report.json\n"
     "\n"
     "Exit codes: 0 every image done (or skipped), 5 some images failed (each is listed with its "
-    "reason), 2 bad options (including two inputs with one output name), 3 INPUT_DIR unreadable, "
+    "reason), 2 bad options (including two inputs with one output name), 3 an input unreadable, "
     "4 OUTPUT_DIR or the report unwritable, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP "
     "(finished outputs are kept; run the same command again to finish). A second Ctrl-C ends "
     "pblur at once.";
@@ -56,14 +58,7 @@ std::optional<std::size_t> halt_after_failures(const std::string& halt) {
 void add_selection_flags(CLI::App& batch, BatchCommandOptions& options) {
   batch.add_flag("-r,--recursive", options.recursive,
                  "also filter the images in subfolders, mirroring the tree in OUTPUT_DIR");
-  batch.add_option("--format", options.format,
-                   "write every output in this format (jpg, png, tif, webp, ...); default: each "
-                   "output in its input's format");
-  batch.add_option("--suffix", options.suffix,
-                   "append TEXT to each output's name: a.jpg -> aTEXT.jpg");
-  batch.add_flag("--overwrite", options.overwrite,
-                 "redo images whose output is newer than the input (skipped by default, so that "
-                 "a rerun resumes where the last one stopped)");
+  add_output_naming_flags(batch, options.naming);
   batch
       .add_option("--shard", options.shard,
                   "K/N: filter only share K of N (K from 0 to N-1), chosen by a hash of each "
@@ -102,9 +97,6 @@ void add_run_flags(CLI::App& batch, BatchCommandOptions& options) {
                                          : "expected never or now,fail=N with N >= 1";
       })
       ->excludes(fail_fast);
-  batch.add_option("--report", options.report,
-                   "write every file's result (status, reason, bytes, time per phase) to this "
-                   "JSON file; - or /dev/stdout: to standard output");
   auto* quiet = batch.add_flag("-q,--quiet", options.quiet, "print nothing but errors");
   batch
       .add_flag("-v,--verbose", options.verbose,
@@ -136,16 +128,16 @@ SaveOptions save_options(const BatchCommandOptions& options) {
 BatchPlanOptions plan_options(const BatchCommandOptions& options, const FilterChain& spec,
                               std::stop_token stop) {
   BatchPlanOptions plan;
-  plan.input_dir = options.input_dir;
+  plan.inputs.assign(options.inputs.begin(), options.inputs.end());
   plan.output_dir = options.output_dir;
   plan.recursive = options.recursive;
-  plan.format = options.format;
-  plan.suffix = options.suffix;
-  plan.overwrite = options.overwrite;
+  plan.format = options.naming.format;
+  plan.suffix = options.naming.suffix;
+  plan.overwrite = options.naming.overwrite;
   if (!options.shard.empty()) plan.shard = *parse_shard(options.shard);
   plan.stop = std::move(stop);
   plan.options_digest = output_options_digest(spec, save_options(options));
-  if (!report_goes_to_stdout(options.report)) plan.report = options.report;
+  if (!report_goes_to_stdout(options.naming.report)) plan.report = options.naming.report;
   return plan;
 }
 
@@ -159,6 +151,14 @@ BatchRunOptions run_options(const BatchCommandOptions& options, const FilterChai
   run.split = split;
   run.stop = std::move(stop);
   return run;
+}
+
+// The inputs for a message: 'a', 'b' and 'c' (quoted by the caller at both ends).
+std::string listed(const std::vector<std::string>& inputs) {
+  std::string text;
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    text += (i == 0 ? "" : i + 1 == inputs.size() ? "' and '" : "', '") + inputs[i];
+  return text;
 }
 
 std::string plural(std::size_t count, const std::string& noun) {
@@ -192,7 +192,7 @@ std::string describe_workers(const BackendChoice& choice) {
 void print_plan(const BatchCommandOptions& options, const BatchPlan& plan,
                 const BackendChoice& choice, const SplitDecision& split) {
   messages() << "pblur: " << plural(plan.found, "image") << " found in '"
-             << printable(options.input_dir) << "'"
+             << printable(listed(options.inputs)) << "'"
              << (options.recursive ? " and its subfolders" : "");
   if (!options.shard.empty()) {
     messages() << "; shard " << options.shard << ": " << plan.work.size() + plan.skipped.size()
@@ -214,7 +214,7 @@ void print_plan(const BatchCommandOptions& options, const BatchPlan& plan,
 
 void print_nothing_to_do(const BatchCommandOptions& options, const BatchPlan& plan) {
   if (plan.found == 0) {
-    messages() << "pblur: no images found in '" << printable(options.input_dir) << "'"
+    messages() << "pblur: no images found in '" << printable(listed(options.inputs)) << "'"
                << (options.recursive ? "" : " (subfolders are searched with --recursive)") << "\n";
   } else if (!plan.skipped.empty()) {
     messages() << "pblur: every output was made from its input as it is now, with these "
@@ -258,7 +258,7 @@ void run_with_progress(const BatchCommandOptions& options, const BatchRunOptions
       const BatchItem& item = plan.work[result.item];
       const bool failed = result.status == FileStatus::failed;
       progress.file_done(item.relative, item.input_bytes, failed ? "" : describe_done(item, result),
-                         failed ? result.reason : "");
+                         failed ? with_option_names(result.reason) : "");
       if (halt_after > 0 && tally.count(FileStatus::failed) >= halt_after) {
         tally.halt_failures = halt_after;
         stop.request_stop();
@@ -301,23 +301,83 @@ int print_dry_run(const BatchPlan& plan) {
   return plan.failed.empty() ? kSuccess : kSomeFailed;
 }
 
+// The plan's problem with an option, worded with the option's name.
+std::string worded(const PlanOptionError& error) {
+  using Problem = PlanOptionError::Problem;
+  switch (error.problem) {
+    case Problem::unknown_format:
+      return "--format " + error.value + ": not a format pblur can write (try jpg, png, tif, webp)";
+    case Problem::suffix_with_slash:
+      return "--suffix " + error.value +
+             ": must not contain '/': every output stays in OUTPUT_DIR's mirror of its input's "
+             "folder";
+    case Problem::suffix_too_long:
+      return "--suffix is " + std::to_string(error.value.size()) +
+             " bytes long: a file name has at most " + std::to_string(NAME_MAX);
+    case Problem::output_scanned:
+      return "OUTPUT_DIR '" + error.value + "' is inside INPUT_DIR '" + error.other +
+             "' and --recursive would read the outputs as inputs; write them to a folder "
+             "outside INPUT_DIR, or leave out --recursive";
+    case Problem::shared_output_names:
+      return error.other + " output name" + (error.other == "1" ? " is" : "s are") +
+             " shared by several inputs: " + error.value + " (use --suffix, or leave out --format)";
+  }
+  return error.what();
+}
+
+BatchPlan plan_worded(const BatchPlanOptions& options) {
+  try {
+    return plan_batch(options);
+  } catch (const PlanOptionError& error) {
+    throw UsageError(worded(error));
+  }
+}
+
+// `given` with its OUTPUT_DIR: -o, or the last of the words after the command.
+BatchCommandOptions with_output_dir(const BatchCommandOptions& given) {
+  BatchCommandOptions options = given;
+  if (!options.output_dir.empty()) return options;
+  if (options.inputs.size() < 2) {
+    throw UsageError(
+        "OUTPUT_DIR is required: the folder to write into, after the inputs (pblur "
+        "batch INPUT... OUTPUT_DIR)");
+  }
+  options.output_dir = options.inputs.back();
+  options.inputs.pop_back();
+  return options;
+}
+
 }  // namespace
+
+std::vector<CLI::Option*> add_output_naming_flags(CLI::App& app, OutputNaming& naming) {
+  return {
+      app.add_option("--format", naming.format,
+                     "write every output in this format (jpg, png, tif, webp, ...); default: "
+                     "each output in its input's format"),
+      app.add_option("--suffix", naming.suffix,
+                     "append TEXT to each output's name: a.jpg -> aTEXT.jpg"),
+      app.add_flag("--overwrite", naming.overwrite,
+                   "redo images whose output was made from their input as it is, with these "
+                   "options (skipped by default, so that a rerun resumes where the last one "
+                   "stopped)"),
+      app.add_option("--report", naming.report,
+                     "write every file's result (status, reason, bytes, time per phase) to this "
+                     "JSON file; - or /dev/stdout: to standard output")};
+}
 
 CLI::App* setup_batch_command(CLI::App& app, BatchCommandOptions& options) {
   CLI::App* batch = app.add_subcommand(
       "batch",
-      "Filter every image in INPUT_DIR into OUTPUT_DIR with one pool of workers, with progress; "
-      "a rerun skips what is done");
+      "Filter every image of folders and files into OUTPUT_DIR with one pool of workers, with "
+      "progress; a rerun skips what is done");
   batch->footer(kFooter);
   batch
-      ->add_option("INPUT_DIR", options.input_dir,
-                   "folder of images (any extension OpenCV reads, in any letter case)")
+      ->add_option("INPUT", options.inputs,
+                   "folders of images (any extension OpenCV reads, in any letter case) and image "
+                   "files, then OUTPUT_DIR: the folder for the outputs, created if needed; not "
+                   "an input folder, and not inside one with --recursive")
       ->required();
-  batch
-      ->add_option("OUTPUT_DIR,-o,--output", options.output_dir,
-                   "folder for the outputs, created if needed; not INPUT_DIR, and not inside it "
-                   "with --recursive")
-      ->required();
+  batch->add_option("-o,--output", options.output_dir, "OUTPUT_DIR, given before the inputs");
   add_filter_flags(*batch, options.filter);
   add_backend_flags(*batch, options.backend);
   add_pixel_flags(*batch, options.pixels);
@@ -326,14 +386,15 @@ CLI::App* setup_batch_command(CLI::App& app, BatchCommandOptions& options) {
   return batch;
 }
 
-int run_batch_command(const BatchCommandOptions& options) {
+int run_batch_command(const BatchCommandOptions& given) {
   const auto start = Clock::now();
+  const BatchCommandOptions options = with_output_dir(given);
   const BackendChoice choice = to_backend_choice(options.backend);
   const FilterChain spec = with_pixel_mode(to_filter_chain(options.filter), options.pixels);
-  if (!options.format.empty()) check_quality_is_used(options.image, options.format);
+  if (!options.naming.format.empty()) check_quality_is_used(options.image, options.naming.format);
   if (options.verbose)
     messages() << "pblur: " << describe_settings(spec, choice, options.image) << "\n";
-  check_report_path(options.report);
+  check_report_path(options.naming.report);
   // Nobody reading stderr (`2>&1 | head`) is no reason to stop: the batch goes on unheard.
   signal(SIGPIPE, SIG_IGN);
   std::unique_ptr<ProcessRuntime> runtime;
@@ -342,7 +403,7 @@ int run_batch_command(const BatchCommandOptions& options) {
 
   BatchPlan plan;
   try {
-    plan = plan_batch(plan_options(options, spec, interrupt.token()));
+    plan = plan_worded(plan_options(options, spec, interrupt.token()));
   } catch (const Interrupted&) {
     print_error("interrupted by " + signal_name(interrupt_signal()) +
                 " while looking for images; nothing was written");
@@ -356,7 +417,7 @@ int run_batch_command(const BatchCommandOptions& options) {
   if (options.verbose) print_plan(options, plan, choice, decision);
   print_plan_failures(plan);
 
-  BatchTally tally{options.input_dir, options.output_dir, &plan, {}, split, choice, {}, 0};
+  BatchTally tally{options.inputs, options.output_dir, &plan, {}, split, choice, {}, 0};
   if (!plan.work.empty()) {
     run_with_progress(options, run_options(options, spec, choice, split, interrupt.token()),
                       runtime.get(), interrupt, tally);
@@ -365,7 +426,8 @@ int run_batch_command(const BatchCommandOptions& options) {
   if (!options.quiet && plan.work.empty() && plan.failed.empty())
     print_nothing_to_do(options, plan);
   print_summary(tally, options.quiet, options.verbose);
-  if (!options.report.empty()) write_json_report(options.report, tally);
+  if (!options.naming.report.empty()) write_json_report(options.naming.report, tally);
+  record_in_manifest(plan, tally.results);
   if (tally.signal != 0) return interrupted_exit_code();
   return tally.count(FileStatus::failed) > 0 ? kSomeFailed : kSuccess;
 }

@@ -2,29 +2,40 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/common_options.h"
-#include "cli/pixel_options.h"
 #include "cli/output_options.h"
+#include "cli/pixel_options.h"
 
 namespace pblur::cli {
 
-// `pblur batch INPUT_DIR OUTPUT_DIR [options]`: every image of a folder, one pool of workers.
+// How the outputs of a batch are named, and which are redone: also the single-image command's
+// options when it writes several inputs into a folder.
+struct OutputNaming {
+  std::string format;
+  std::string suffix;
+  bool overwrite = false;
+  std::string report;
+};
+
+// Adds --format, --suffix, --overwrite and --report; returns them.
+std::vector<CLI::Option*> add_output_naming_flags(CLI::App& app, OutputNaming& naming);
+
+// `pblur batch INPUT... OUTPUT_DIR [options]`: every image of folders and files, one pool of
+// workers.
 struct BatchCommandOptions {
-  std::string input_dir;
+  std::vector<std::string> inputs;  // then OUTPUT_DIR, unless -o gives it
   std::string output_dir;
   FilterFlags filter;
   BackendFlags backend;
   PixelFlags pixels;
   bool recursive = false;
-  std::string format;
-  std::string suffix;
-  bool overwrite = false;
+  OutputNaming naming;
   std::string split = "auto";
   std::string shard;
-  std::string report;
   ImageFlags image;
   bool dry_run = false;
   bool fail_fast = false;

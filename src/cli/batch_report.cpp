@@ -81,8 +81,9 @@ nlohmann::ordered_json file_entry(const BatchItem& item, const FileResult* resul
   entry["output"] = item.output.string();
   entry["status"] =
       result ? file_status_name(result->status) : file_status_name(FileStatus::skipped);
-  entry["reason"] =
-      result && !result->reason.empty() ? nlohmann::ordered_json(result->reason) : nullptr;
+  entry["reason"] = result && !result->reason.empty()
+                        ? nlohmann::ordered_json(with_option_names(result->reason))
+                        : nullptr;
   entry["input_bytes"] = item.input_bytes;
   const bool processed = result && result->status == FileStatus::processed;
   entry["output_bytes"] = processed ? nlohmann::ordered_json(result->output_bytes) : nullptr;
@@ -170,7 +171,11 @@ void print_summary(const BatchTally& tally, bool quiet, bool verbose) {
 void write_json_report(const std::filesystem::path& path, const BatchTally& tally) {
   nlohmann::ordered_json report;
   report["pblur"] = PBLUR_VERSION;
-  report["input_dir"] = tally.input_dir;
+  std::error_code error;
+  const bool one_folder =
+      tally.inputs.size() == 1 && std::filesystem::is_directory(tally.inputs.front(), error);
+  report["input_dir"] = one_folder ? nlohmann::ordered_json(tally.inputs.front()) : nullptr;
+  report["inputs"] = tally.inputs;
   report["output_dir"] = tally.output_dir;
   report["split"] = split_mode_name(tally.split);
   report["backend"] = backend_name(tally.backend.kind);

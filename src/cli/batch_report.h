@@ -14,7 +14,7 @@ namespace pblur::cli {
 
 // What a batch did: the plan, each finished file's result and how the batch ended.
 struct BatchTally {
-  std::string input_dir;
+  std::vector<std::string> inputs;  // folders and files
   std::string output_dir;
   const BatchPlan* plan = nullptr;
   std::vector<FileResult> results;  // FileResult::item indexes plan->work; completion order

@@ -216,8 +216,13 @@ void check_input_given(const BenchCommandOptions& options) {
 }
 
 std::vector<BatchItem> find_batch_images(const BenchCommandOptions& options) {
+  std::error_code error;
+  if (!fs::is_directory(options.batch, error)) {  // --batch takes a folder, not an image
+    throw InputError("cannot read '" + options.batch + "': " +
+                     (fs::exists(options.batch, error) ? "not a folder" : "no such folder"));
+  }
   BatchPlanOptions plan;
-  plan.input_dir = options.batch;
+  plan.inputs = {options.batch};
   plan.output_dir = fs::temp_directory_path() / "pblur-bench-unused";  // outputs go elsewhere
   plan.recursive = options.recursive;
   plan.overwrite = true;

@@ -79,8 +79,33 @@ std::string printable(std::string_view text) {
   return result;
 }
 
+namespace {
+
+// How the core names a setting, and the option that sets it.
+struct SettingWords {
+  std::string_view core;
+  std::string_view option;
+};
+
+constexpr SettingWords kSettingWords[] = {
+    {"the pixel limit ", "--max-pixels "},
+    {"converting to 8 bits", "--depth 8"},
+    {"flattening the alpha", "--flatten"},
+};
+
+}  // namespace
+
+std::string with_option_names(std::string message) {
+  for (const auto& [core, option] : kSettingWords) {
+    for (std::size_t at = message.find(core); at != std::string::npos;
+         at = message.find(core, at + option.size()))
+      message.replace(at, core.size(), option);
+  }
+  return message;
+}
+
 void print_error(std::string_view message) {
-  messages() << "pblur: error: " << printable(message) << std::endl;
+  messages() << "pblur: error: " << printable(with_option_names(std::string(message))) << std::endl;
 }
 
 namespace {

@@ -31,7 +31,11 @@ std::ostream& messages();
 // escape sequence in it can neither split a line nor command the terminal.
 std::string printable(std::string_view text);
 
-// Prints "pblur: error: <message>" on stderr, made printable.
+// A message of the core worded for pblur's command line: the settings it names in words ("more
+// than the pixel limit 1000") become the options that set them ("more than --max-pixels 1000").
+std::string with_option_names(std::string message);
+
+// Prints "pblur: error: <message>" on stderr, with_option_names and made printable.
 void print_error(std::string_view message);
 
 // The exit code for an exception escaping a command, after printing it as one line.

@@ -123,10 +123,13 @@ void check_output_name(const std::string& output) {
 }  // namespace
 
 void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
-  app.add_option("INPUT", options.input, "image to read")->required();
-  app.add_option("OUTPUT,-o,--output", options.output,
-                 "image to write; its extension picks the format")
+  app.add_option("INPUT", options.inputs,
+                 "images to read, then OUTPUT: the image to write, its extension picking the "
+                 "format; or, for one input or several, a folder (an existing one, or a name "
+                 "ending in /) that each is filtered into as pblur batch does")
       ->required();
+  app.add_option("-o,--output", options.output, "OUTPUT, given before the inputs");
+  options.naming_options = add_output_naming_flags(app, options.naming);
   add_filter_flags(app, options.filter);
   add_backend_flags(app, options.backend);
   add_image_flags(app, options.image);
@@ -139,13 +142,13 @@ void setup_filter_command(CLI::App& app, FilterCommandOptions& options) {
 }
 
 void require_files_without_subcommand(CLI::App& app) {
-  std::vector<CLI::Option*> files = {app.get_option("INPUT"), app.get_option("OUTPUT")};
-  for (CLI::Option* file : files) file->required(false);
-  app.final_callback([&app, files] {
+  CLI::Option* input = app.get_option("INPUT");
+  const CLI::Option* output = app.get_option("--output");
+  input->required(false);
+  app.final_callback([&app, input, output] {
     if (!app.get_subcommands().empty()) return;
-    for (const CLI::Option* file : files) {
-      if (file->count() == 0) throw CLI::RequiredError(file->get_name(true));
-    }
+    if (input->count() == 0) throw CLI::RequiredError("INPUT");
+    if (output->count() == 0 && input->count() < 2) throw CLI::RequiredError("OUTPUT");
   });
 }
 
@@ -241,6 +244,60 @@ int filter_to_file(const FilterCommandOptions& options, const FilterChain& spec,
   return kSuccess;
 }
 
+// `given` with its OUTPUT: -o, or the last of the files named.
+FilterCommandOptions with_output(const FilterCommandOptions& given) {
+  FilterCommandOptions options = given;
+  if (options.output.empty()) {
+    options.output = options.inputs.back();
+    options.inputs.pop_back();
+  }
+  return options;
+}
+
+// An existing folder, or a name ending in '/': the inputs are filtered into it.
+bool names_a_folder(const std::string& output) {
+  std::error_code error;
+  return output.ends_with('/') || fs::is_directory(output, error);
+}
+
+// One input into one OUTPUT file: the options that name a folder's outputs are refused.
+void check_one_output_file(const FilterCommandOptions& options) {
+  if (options.inputs.size() > 1) {
+    throw UsageError("cannot write " + std::to_string(options.inputs.size()) + " inputs to '" +
+                     options.output +
+                     "': it is not a folder (end its name with / to have it created)");
+  }
+  for (const CLI::Option* option : options.naming_options) {
+    if (option->count() == 0) continue;
+    throw UsageError(option->get_name() +
+                     " is used only when writing into a folder (an OUTPUT that is one, or ends "
+                     "in /); a single OUTPUT is named as given, in the format of its extension");
+  }
+}
+
+// `pblur INPUT... OUTPUT_DIR/`: run as `pblur batch INPUT... OUTPUT_DIR/`.
+int filter_into_folder(const FilterCommandOptions& options) {
+  for (const std::string& input : options.inputs) {
+    if (standard_stream_format(input)) {
+      throw UsageError(
+          "standard input cannot be filtered into a folder: name the output file "
+          "(pblur - OUTPUT)");
+    }
+  }
+  BatchCommandOptions batch;
+  batch.inputs = options.inputs;
+  batch.output_dir = options.output;
+  batch.filter = options.filter;
+  batch.backend = options.backend;
+  batch.pixels = options.pixels;
+  batch.naming = options.naming;
+  batch.image = options.image;
+  batch.output_flags = options.output_flags;
+  batch.quiet = options.quiet;
+  batch.verbose = options.verbose;
+  return run_batch_command(batch);
+}
+
 // A message about the memory file that holds standard input, saying "standard input".
 std::string named_standard_input(std::string message, const std::string& path) {
   const std::string quoted = "'" + path + "'";
@@ -251,7 +308,10 @@ std::string named_standard_input(std::string message, const std::string& path) {
 
 }  // namespace
 
-int run_filter_command(const FilterCommandOptions& options) {
+int run_filter_command(const FilterCommandOptions& given) {
+  const FilterCommandOptions options = with_output(given);
+  if (names_a_folder(options.output)) return filter_into_folder(options);
+  check_one_output_file(options);
   const FilterChain spec = with_pixel_mode(to_filter_chain(options.filter), options.pixels);
   const BackendChoice choice = to_backend_choice(options.backend);
   check_output_name(options.output);
@@ -259,12 +319,13 @@ int run_filter_command(const FilterCommandOptions& options) {
   if (output_format && !output_format->empty())
     check_quality_is_used(options.image, *output_format);
   std::optional<StandardInputFile> standard_input;
-  if (standard_stream_format(options.input)) {
+  const std::string& given_input = options.inputs.front();
+  if (standard_stream_format(given_input)) {
     standard_input.emplace();
   } else {
-    check_input(options.input);
+    check_input(given_input);
   }
-  const std::string input = standard_input ? standard_input->path() : options.input;
+  const std::string input = standard_input ? standard_input->path() : given_input;
   if (options.verbose)
     messages() << "pblur: " << describe_settings(spec, choice, options.image) << "\n";
   try {

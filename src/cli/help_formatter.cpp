@@ -25,6 +25,7 @@ class WrappingFormatter : public CLI::Formatter {
   std::string make_usage(const CLI::App* app, std::string name) const override {
     if (app->get_parent() != nullptr) return CLI::Formatter::make_usage(app, std::move(name));
     return "Usage: pblur [OPTIONS] INPUT OUTPUT\n"
+           "       pblur [OPTIONS] INPUT... OUTPUT_DIR/\n"
            "       pblur COMMAND [OPTIONS] ...   (COMMAND: batch, bench, help)\n";
   }
 };

@@ -413,5 +413,47 @@ TEST(BatchCli, SingleImageCommandStillWorksBesideBatch) {
   EXPECT_TRUE(contains(help.out, "5 some images failed")) << help.out;
 }
 
+TEST(BatchCli, FilesAndFoldersTogetherKeepTheirNames) {
+  const TemporaryFolder dir;
+  make_tree(dir / "in");
+  write_image(dir / "loose/x.png", make_image(30, 20, CV_8UC3, 7));
+  const Strings filter{"--sigma", "1.5", "-j", "2"};
+  Strings args{"batch", "loose/x.png", "in", "in/sub/gray.png", "out"};
+  args.insert(args.end(), filter.begin(), filter.end());
+  const RunResult run = run_pblur(args, dir.path());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.err, "pblur: 4 processed, 0 skipped, 0 failed")) << run.err;
+  EXPECT_EQ(files_below(dir / "out"),
+            (std::set<std::string>{"B.PNG", "a.jpg", "gray.png", "x.png"}));
+  for (const auto& [input, output] : std::map<std::string, std::string>{
+           {"loose/x.png", "x.png"}, {"in/sub/gray.png", "gray.png"}, {"in/B.PNG", "B.PNG"}}) {
+    Strings single{input, "single-" + output};
+    single.insert(single.end(), filter.begin(), filter.end());
+    ASSERT_EQ(run_pblur(single, dir.path()).exit_code, 0) << input;
+    EXPECT_EQ(read_text(dir / "out" / output), read_text(dir / ("single-" + output))) << input;
+  }
+  Strings rerun{"batch", "loose/x.png", "-o", "out"};
+  rerun.insert(rerun.end(), filter.begin(), filter.end());
+  EXPECT_TRUE(
+      contains(run_pblur(rerun, dir.path()).err, "pblur: 0 processed, 1 skipped, 0 failed"));
+}
+
+TEST(BatchCli, TwoInputsWithOneOutputNameAreRefusedNamingBoth) {
+  const TemporaryFolder dir;
+  write_image(dir / "x/a.png", make_image(16, 16, CV_8UC3, 1));
+  write_image(dir / "y/a.png", make_image(16, 16, CV_8UC3, 2));
+  const RunResult run = run_pblur({"batch", "x/a.png", "y/a.png", "out"}, dir.path());
+  EXPECT_EQ(run.exit_code, kUsageError);
+  EXPECT_EQ(run.err,
+            "pblur: error: 1 output name is shared by several inputs: 'x/a.png' and 'y/a.png' "
+            "would both be written to 'out/a.png' (use --suffix, or leave out --format)\n");
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  const RunResult missing = run_pblur({"batch", "x/a.png"}, dir.path());
+  EXPECT_EQ(missing.exit_code, kUsageError);
+  EXPECT_EQ(missing.err,
+            "pblur: error: OUTPUT_DIR is required: the folder to write into, after the inputs "
+            "(pblur batch INPUT... OUTPUT_DIR)\n");
+}
+
 }  // namespace
 }  // namespace pblur::test

@@ -1,5 +1,7 @@
 #include "core/batch/batch_plan.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <map>
 #include <thread>
@@ -9,6 +11,7 @@
 #include "batch_test_support.h"
 #include "core/base/errors.h"
 #include "core/base/stable_hash.h"
+#include "core/batch/output_manifest.h"
 
 namespace pblur {
 namespace {
@@ -29,7 +32,7 @@ std::vector<std::string> relatives(const std::vector<BatchItem>& items) {
 
 BatchPlanOptions options_for(const TemporaryFolder& dir, bool recursive = false) {
   BatchPlanOptions options;
-  options.input_dir = dir / "in";
+  options.inputs = {dir / "in"};
   options.output_dir = dir / "out";
   options.recursive = recursive;
   return options;
@@ -122,8 +125,10 @@ TEST(BatchPlan, TwoInputsWithOneOutputAreRefused) {
   options.format = "jpg";
   try {
     plan_batch(options);
-    FAIL() << "expected a UsageError";
-  } catch (const UsageError& error) {
+    FAIL() << "expected a PlanOptionError";
+  } catch (const PlanOptionError& error) {
+    EXPECT_EQ(error.problem, PlanOptionError::Problem::shared_output_names);
+    EXPECT_EQ(error.other, "1");
     EXPECT_NE(std::string(error.what()).find("'a.jpg' and 'a.png' would both be written to"),
               std::string::npos)
         << error.what();
@@ -164,17 +169,20 @@ TEST(BatchPlan, OutputThatWouldReplaceAnInputIsRefused) {
   touch(dir / "photos/raw/a.jpg");
   touch(dir / "photos/raw/raw/a.jpg");
   BatchPlanOptions options;
-  options.input_dir = dir / "photos/raw";
+  options.inputs = {dir / "photos/raw"};
   options.output_dir = dir / "photos";  // raw/a.jpg -> photos/raw/a.jpg, an input
   options.recursive = true;
   EXPECT_THROW(plan_batch(options), UsageError);
 }
 
-TEST(BatchPlan, MissingInputFolderIsAnInputError) {
+TEST(BatchPlan, MissingInputOrOneNeitherFileNorFolderIsAnInputError) {
   const TemporaryFolder dir;
   EXPECT_THROW(plan_batch(options_for(dir)), InputError);
-  touch(dir / "in");
-  EXPECT_THROW(plan_batch(options_for(dir)), InputError);  // a file, not a folder
+  ASSERT_EQ(mkfifo((dir / "in").c_str(), 0600), 0);
+  EXPECT_THROW(plan_batch(options_for(dir)), InputError);
+  fs::remove(dir / "in");
+  touch(dir / "in");  // a file: an input of its own
+  EXPECT_EQ(relatives(plan_batch(options_for(dir)).work), (std::vector<std::string>{"in"}));
 }
 
 TEST(BatchPlan, OutputFolderThatIsAFileIsAnOutputError) {
@@ -234,6 +242,158 @@ TEST(BatchPlan, StopFlagInterruptsTheScan) {
   BatchPlanOptions options = options_for(dir);
   options.stop = stop.get_token();
   EXPECT_THROW(plan_batch(options), Interrupted);
+}
+
+TEST(BatchPlan, FilesKeepTheirNamesBesideAFolder) {
+  const TemporaryFolder dir;
+  touch(dir / "in/b.png");
+  touch(dir / "in/sub/c.png");
+  touch(dir / "loose/a.png");
+  touch(dir / "loose/notes.txt");  // named by the user: an input whatever its extension
+  BatchPlanOptions options;
+  options.inputs = {dir / "loose/notes.txt", dir / "in", dir / "loose/a.png"};
+  options.output_dir = dir / "out";
+  options.suffix = "_s";
+  const BatchPlan plan = plan_batch(options);
+  EXPECT_EQ(plan.found, 3u);
+  ASSERT_EQ(relatives(plan.work), (std::vector<std::string>{"a.png", "b.png", "notes.txt"}));
+  EXPECT_EQ(plan.work[0].input, dir / "loose/a.png");
+  EXPECT_EQ(plan.work[0].output, dir / "out/a_s.png");
+  EXPECT_EQ(plan.work[1].output, dir / "out/b_s.png");
+  EXPECT_EQ(plan.work[2].output, dir / "out/notes_s.txt");
+}
+
+TEST(BatchPlan, TwoFilesWithOneOutputNameAreRefusedNamingBoth) {
+  const TemporaryFolder dir;
+  touch(dir / "x/a.png");
+  touch(dir / "y/a.png");
+  BatchPlanOptions options;
+  options.inputs = {dir / "x/a.png", dir / "y/a.png"};
+  options.output_dir = dir / "out";
+  try {
+    plan_batch(options);
+    FAIL() << "expected a PlanOptionError";
+  } catch (const PlanOptionError& error) {
+    EXPECT_EQ(error.value, "'" + (dir / "x/a.png").string() + "' and '" +
+                               (dir / "y/a.png").string() + "' would both be written to '" +
+                               (dir / "out/a.png").string() + "'");
+  }
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  options.suffix = "_2";
+  options.inputs = {dir / "x/a.png", dir / "missing.png"};
+  EXPECT_THROW(plan_batch(options), InputError);
+}
+
+TEST(BatchPlan, PlanOptionErrorsCarryTheValueAndNameNoOption) {
+  const TemporaryFolder dir;
+  touch(dir / "in/a.png");
+  BatchPlanOptions options = options_for(dir);
+  const auto problem_of = [&](const BatchPlanOptions& tried) {
+    try {
+      plan_batch(tried);
+    } catch (const PlanOptionError& error) {
+      EXPECT_EQ(std::string(error.what()).find("--"), std::string::npos) << error.what();
+      return std::pair(error.problem, error.value);
+    }
+    ADD_FAILURE() << "expected a PlanOptionError";
+    return std::pair(PlanOptionError::Problem::unknown_format, std::string());
+  };
+  using Problem = PlanOptionError::Problem;
+  options.format = "gif";
+  EXPECT_EQ(problem_of(options), std::pair(Problem::unknown_format, std::string("gif")));
+  options.format = "";
+  options.suffix = "a/b";
+  EXPECT_EQ(problem_of(options), std::pair(Problem::suffix_with_slash, std::string("a/b")));
+  options.suffix = "";
+  options.recursive = true;
+  options.output_dir = dir / "in/out";
+  EXPECT_EQ(problem_of(options), std::pair(Problem::output_scanned, (dir / "in/out").string()));
+}
+
+// The manifest's text, or "" when there is none.
+std::string manifest_text(const fs::path& output_dir) {
+  std::ifstream file(output_dir / kManifestName);
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+// What a run leaves: every output written (older than its input, so that only a record can say
+// it is up to date), and recorded as made.
+void make_outputs(BatchPlan& plan, const fs::path& output_dir) {
+  create_output_folders(output_dir, plan);
+  std::vector<FileResult> results;
+  for (std::size_t i = 0; i < plan.work.size(); ++i) {
+    touch(plan.work[i].output, "made");
+    fs::last_write_time(plan.work[i].output,
+                        fs::last_write_time(plan.work[i].input) - std::chrono::hours(1));
+    results.push_back({i, FileStatus::processed, "", 4, {}});
+  }
+  record_in_manifest(plan, results);
+}
+
+std::vector<OutputState> states(const std::vector<BatchItem>& items) {
+  std::vector<OutputState> found;
+  for (const BatchItem& item : items) found.push_back(item.output_state);
+  return found;
+}
+
+TEST(BatchPlanManifest, SkipsAndRedoesAsTheExtendedAttributeWould) {
+  const TemporaryFolder dir;
+  touch(dir / "in/a.png", "aa");
+  touch(dir / "in/sub/b.png", "bb");
+  BatchPlanOptions options = options_for(dir, true);
+  options.records_in_manifest = true;
+  options.options_digest = "sigma3";
+  BatchPlan plan = plan_batch(options);
+  ASSERT_TRUE(plan.manifest);
+  EXPECT_EQ(relatives(plan.work), (std::vector<std::string>{"a.png", "sub/b.png"}));
+  EXPECT_EQ(states(plan.work), (std::vector{OutputState::missing, OutputState::missing}));
+  make_outputs(plan, options.output_dir);
+  const std::string manifest = manifest_text(options.output_dir);
+  EXPECT_EQ(manifest, plan.work[0].record + "\ta.png\n" + plan.work[1].record + "\tsub/b.png\n");
+  EXPECT_EQ(plan.work[0].record.substr(0, 7), "size=2 ");
+
+  plan = plan_batch(options);  // the same options: both skipped, though older than their inputs
+  EXPECT_TRUE(plan.work.empty());
+  EXPECT_EQ(relatives(plan.skipped), (std::vector<std::string>{"a.png", "sub/b.png"}));
+  options.options_digest = "sigma5";
+  plan = plan_batch(options);
+  EXPECT_EQ(states(plan.work),
+            (std::vector{OutputState::other_options, OutputState::other_options}));
+  options.options_digest = "sigma3";
+  touch(dir / "in/sub/b.png", "a newer input");
+  plan = plan_batch(options);
+  EXPECT_EQ(relatives(plan.work), (std::vector<std::string>{"sub/b.png"}));
+  EXPECT_EQ(states(plan.work), (std::vector{OutputState::input_changed}));
+  EXPECT_EQ(relatives(plan.skipped), (std::vector<std::string>{"a.png"}));
+  EXPECT_EQ(manifest_text(options.output_dir), manifest);  // planning writes nothing
+  EXPECT_EQ(test::files_below(options.output_dir),
+            (std::set<std::string>{".pblur-manifest", "a.png", "sub/b.png"}));
+
+  BatchPlanOptions outputs_as_inputs;  // the manifest is never an input
+  outputs_as_inputs.inputs = {options.output_dir};
+  outputs_as_inputs.output_dir = dir / "again";
+  EXPECT_EQ(relatives(plan_batch(outputs_as_inputs).work), (std::vector<std::string>{"a.png"}));
+}
+
+TEST(BatchPlanManifest, KeepsOtherRunsRecordsAndOddNames) {
+  const TemporaryFolder dir;
+  const fs::path out = dir / "out/";
+  fs::create_directories(out);
+  OutputManifest first(out);
+  OutputManifest second(out);
+  first.set(dir / "out/new\nline.png", "size=1 mtime_ns=2 options=x");
+  first.save();
+  second.set(dir / "out/back\\slash.png", "size=3 mtime_ns=4 options=y");
+  second.save();
+  EXPECT_EQ(manifest_text(out),
+            "size=3 mtime_ns=4 options=y\tback\\\\slash.png\n"
+            "size=1 mtime_ns=2 options=x\tnew\\nline.png\n");
+  std::ofstream(out / kManifestName, std::ios::app) << "no tab here\n\tno record\nr\tbad\\escape\n";
+  const OutputManifest read(out);
+  EXPECT_EQ(read.record_of(dir / "out/new\nline.png"), "size=1 mtime_ns=2 options=x");
+  EXPECT_EQ(read.record_of(dir / "out/back\\slash.png"), "size=3 mtime_ns=4 options=y");
+  EXPECT_EQ(read.record_of(dir / "out/bad\\escape"), std::nullopt);
+  EXPECT_EQ(read.record_of(dir / "out/no record"), std::nullopt);
 }
 
 }  // namespace

@@ -508,7 +508,7 @@ TEST_F(BenchCommand, BatchConsoleTableFitsOneHundredColumns) {
 TEST_F(BenchCommand, BatchOutputThatDiffersFromSeqIsAnError) {
   make_folder();
   pblur::BatchPlanOptions plan;
-  plan.input_dir = dir_ / "imgs";
+  plan.inputs = {dir_ / "imgs"};
   plan.output_dir = dir_ / "unused";
   const std::vector<pblur::BatchItem> items = pblur::plan_batch(plan).work;
   setenv("TMPDIR", (dir_ / "tmp").c_str(), 1);

@@ -308,5 +308,63 @@ TEST(BatchCommandLine, FailFastAndHaltStopAtTheFirstFailure) {
                  folder);
 }
 
+TEST(CommandLine, SeveralInputsIntoAFolderEqualSingleImageRuns) {
+  testing::TemporaryFolder folder;
+  const fs::path in = image_folder(folder);
+  const std::string a = (in / "a.png").string(), b = (in / "b.png").string();
+  const std::string out = (folder / "out").string() + "/";
+  ASSERT_EQ(testing::run_pblur({a, (folder / "single-a.png").string(), "-j", "2"}).exit_code, 0);
+  ASSERT_EQ(testing::run_pblur({b, (folder / "single-b.png").string(), "-j", "2"}).exit_code, 0);
+  const std::string report = (folder / "report.json").string();
+  const auto run = testing::run_pblur({a, b, out, "-j", "2", "--report", report});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("pblur: 2 processed, 0 skipped, 0 failed"));
+  EXPECT_EQ(test::files_below(folder / "out"), (std::set<std::string>{"a.png", "b.png"}));
+  EXPECT_EQ(test::read_text(folder / "out/a.png"), test::read_text(folder / "single-a.png"));
+  EXPECT_EQ(test::read_text(folder / "out/b.png"), test::read_text(folder / "single-b.png"));
+  EXPECT_THAT(test::read_text(report), HasSubstr("\"processed\": 2,"));
+
+  const auto rerun = testing::run_pblur({a, b, out, "-j", "2"});
+  EXPECT_EQ(rerun.exit_code, 0);
+  EXPECT_THAT(rerun.err, HasSubstr("pblur: 0 processed, 2 skipped, 0 failed"));
+  const auto one = testing::run_pblur({a, (folder / "out").string(), "-j", "2", "--sigma", "3",
+                                       "--suffix", "_s3", "--format", "jpg"});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(test::files_below(folder / "out"),
+            (std::set<std::string>{"a.png", "a_s3.jpg", "b.png"}));
+
+  fs::copy_file(testing::test_data("truncated.png"), folder / "bad.png");
+  const auto failing = testing::run_pblur({a, (folder / "bad.png").string(), out, "-q"});
+  EXPECT_EQ(failing.exit_code, kSomeFailed);
+  EXPECT_THAT(failing.err,
+              HasSubstr("pblur: error: cannot read '" + (folder / "bad.png").string() + "'"));
+}
+
+TEST(CommandLine, SeveralInputsNeedAFolderAndOneNameEach) {
+  testing::TemporaryFolder folder;
+  const fs::path in = image_folder(folder);
+  const std::string a = (in / "a.png").string(), b = (in / "b.png").string();
+  expect_refused({a, b, (folder / "x.png").string()}, kUsage,
+                 "cannot write 2 inputs to '" + (folder / "x.png").string() +
+                     "': it is not a folder (end its name with / to have it created)",
+                 folder);
+  expect_refused({a, (folder / "x.png").string(), "--suffix", "_s"}, kUsage,
+                 "--suffix is used only when writing into a folder (an OUTPUT that is one, or "
+                 "ends in /); a single OUTPUT is named as given, in the format of its extension",
+                 folder);
+  fs::create_directory(folder / "other");
+  fs::copy_file(b, folder / "other/a.png");
+  const std::string other = (folder / "other/a.png").string();
+  expect_refused({a, other, (folder / "out").string() + "/"}, kUsage,
+                 "1 output name is shared by several inputs: '" + a + "' and '" + other +
+                     "' would both be written to '" + (folder / "out").string() +
+                     "/a.png' (use --suffix, or leave out --format)",
+                 folder);
+  expect_refused({"-", (folder / "out").string() + "/"}, kUsage,
+                 "standard input cannot be filtered into a folder: name the output file (pblur - "
+                 "OUTPUT)",
+                 folder);
+}
+
 }  // namespace
 }  // namespace pblur

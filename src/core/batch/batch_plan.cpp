@@ -6,6 +6,7 @@
 #include <charconv>
 #include <climits>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <set>
 #include <system_error>
@@ -55,50 +56,84 @@ std::string output_extension(const std::string& format) {
   if (extension.front() != '.') extension.insert(extension.begin(), '.');
   if (extension.size() < 2 || extension.find('/') != std::string::npos ||
       !writes_format(extension)) {
-    throw UsageError("--format " + format +
-                     ": not a format pblur can write (try jpg, png, tif, webp)");
+    throw PlanOptionError(
+        PlanOptionError::Problem::unknown_format, format, "",
+        "the output format '" + format + "' is not one pblur can write (try jpg, png, tif, webp)");
   }
   return extension;
 }
 
 void check_suffix(const std::string& suffix) {
   if (suffix.find('/') != std::string::npos) {
-    throw UsageError("--suffix " + suffix +
-                     ": must not contain '/': every output stays in OUTPUT_DIR's mirror of its "
-                     "input's folder");
+    throw PlanOptionError(PlanOptionError::Problem::suffix_with_slash, suffix, "",
+                          "the output name suffix '" + suffix +
+                              "' contains '/': every output stays in the output folder's mirror "
+                              "of its input's folder");
   }
   if (suffix.size() > NAME_MAX) {
-    throw UsageError("--suffix is " + std::to_string(suffix.size()) +
-                     " bytes long: a file name has at most " + std::to_string(NAME_MAX));
+    throw PlanOptionError(PlanOptionError::Problem::suffix_too_long, suffix, "",
+                          "the output name suffix is " + std::to_string(suffix.size()) +
+                              " bytes long: a file name has at most " + std::to_string(NAME_MAX));
   }
 }
 
-// Refuses an input folder that is missing, an output folder that is a file, and an output folder
-// that the scan would read.
-void check_folders(const BatchPlanOptions& options) {
-  std::error_code error;
-  const auto input_status = fs::status(options.input_dir, error);
-  if (input_status.type() == fs::file_type::not_found) {
-    throw InputError("cannot read '" + options.input_dir.string() + "': no such folder");
-  }
-  if (!fs::is_directory(input_status)) {
-    throw InputError("cannot read '" + options.input_dir.string() + "': not a folder");
-  }
-  if (fs::exists(options.output_dir, error) && !fs::is_directory(options.output_dir, error)) {
-    throw OutputError("cannot write into '" + options.output_dir.string() + "': not a folder");
-  }
-  if (identity_of(options.output_dir) == identity_of(options.input_dir)) {
+// Refuses an input folder that the output folder is, or inside which the scan would read the
+// outputs.
+void check_input_folder(const fs::path& folder, const BatchPlanOptions& options) {
+  if (identity_of(options.output_dir) == identity_of(folder)) {
     throw UsageError("OUTPUT_DIR '" + options.output_dir.string() +
                      "' is INPUT_DIR: the outputs would be read as inputs by the next run; "
                      "write them to another folder");
   }
-  const bool output_inside = folder_is_within(options.output_dir, options.input_dir);
-  if (options.recursive && output_inside) {
-    throw UsageError("OUTPUT_DIR '" + options.output_dir.string() + "' is inside INPUT_DIR '" +
-                     options.input_dir.string() +
-                     "' and --recursive would read the outputs as inputs; write them to a folder "
-                     "outside INPUT_DIR, or leave out --recursive");
+  if (options.recursive && folder_is_within(options.output_dir, folder)) {
+    throw PlanOptionError(PlanOptionError::Problem::output_scanned, options.output_dir.string(),
+                          folder.string(),
+                          "the output folder '" + options.output_dir.string() +
+                              "' is inside the input folder '" + folder.string() +
+                              "', whose subfolders are read: the outputs would be read as "
+                              "inputs; write them to a folder outside it");
   }
+}
+
+// Refuses a missing input, an input that is neither a file nor a folder, an output folder that
+// is a file, and an output folder that the scan would read.
+void check_inputs(const BatchPlanOptions& options) {
+  for (const fs::path& input : options.inputs) {
+    std::error_code error;
+    const auto status = fs::status(input, error);
+    if (status.type() == fs::file_type::not_found)
+      throw InputError("cannot read '" + input.string() + "': no such file or folder");
+    if (fs::is_directory(status)) {
+      check_input_folder(input, options);
+    } else if (!fs::is_regular_file(status)) {
+      throw InputError("cannot read '" + input.string() + "': not a file or a folder");
+    }
+  }
+  std::error_code error;
+  if (fs::exists(options.output_dir, error) && !fs::is_directory(options.output_dir, error)) {
+    throw OutputError("cannot write into '" + options.output_dir.string() + "': not a folder");
+  }
+}
+
+// The images of every input: a folder's found by a scan, a file as it is, named by its name.
+ScanResult find_images(const BatchPlanOptions& options) {
+  ScanResult all;
+  const ScanOptions scan{options.recursive, identity_of(options.output_dir), options.stop};
+  for (const fs::path& input : options.inputs) {
+    std::error_code error;
+    if (!fs::is_directory(input, error)) {
+      const std::optional<FileId> id = identity_of(input);
+      all.images.push_back({input, input.filename().string(), id.value_or(FileId{})});
+      continue;
+    }
+    ScanResult found = scan_for_images(input, scan);
+    std::move(found.images.begin(), found.images.end(), std::back_inserter(all.images));
+    std::move(found.failures.begin(), found.failures.end(), std::back_inserter(all.failures));
+  }
+  const auto by_relative = [](const auto& a, const auto& b) { return a.relative < b.relative; };
+  std::stable_sort(all.images.begin(), all.images.end(), by_relative);
+  std::stable_sort(all.failures.begin(), all.failures.end(), by_relative);
+  return all;
 }
 
 fs::path output_for(const FoundImage& image, const BatchPlanOptions& options,
@@ -109,18 +144,21 @@ fs::path output_for(const FoundImage& image, const BatchPlanOptions& options,
   return options.output_dir / relative.parent_path() / name;
 }
 
-std::string describe_collision(const std::vector<const FoundImage*>& inputs,
-                               const fs::path& output) {
+// One input folder's images are named by their path below it, other inputs by their path.
+std::string describe_collision(const std::vector<const FoundImage*>& inputs, const fs::path& output,
+                               bool one_input) {
   std::string names;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    names += (i == 0 ? "'" : i + 1 == inputs.size() ? " and '" : ", '") + inputs[i]->relative + "'";
+    const std::string name = one_input ? inputs[i]->relative : inputs[i]->path.string();
+    names += (i == 0 ? "'" : i + 1 == inputs.size() ? " and '" : ", '") + name + "'";
   }
   return names + (inputs.size() == 2 ? " would both" : " would all") + " be written to '" +
          output.string() + "'";
 }
 
 // Two inputs with one output: refused before any work.
-void check_collisions(const std::vector<FoundImage>& found, const std::vector<fs::path>& outputs) {
+void check_collisions(const std::vector<FoundImage>& found, const std::vector<fs::path>& outputs,
+                      bool one_input) {
   std::map<fs::path, std::vector<const FoundImage*>> writers;
   for (std::size_t i = 0; i < found.size(); ++i) writers[outputs[i]].push_back(&found[i]);
   std::string problems;
@@ -128,13 +166,15 @@ void check_collisions(const std::vector<FoundImage>& found, const std::vector<fs
   for (const auto& [output, inputs] : writers) {
     if (inputs.size() < 2) continue;
     if (++count <= 3)
-      problems += (problems.empty() ? "" : "; ") + describe_collision(inputs, output);
+      problems += (problems.empty() ? "" : "; ") + describe_collision(inputs, output, one_input);
   }
-  if (count > 0) {
-    throw UsageError(std::to_string(count) + " output name" + (count > 1 ? "s are" : " is") +
-                     " shared by several inputs: " + problems + (count > 3 ? "; ..." : "") +
-                     " (use --suffix, or leave out --format)");
-  }
+  if (count == 0) return;
+  problems += count > 3 ? "; ..." : "";
+  throw PlanOptionError(PlanOptionError::Problem::shared_output_names, problems,
+                        std::to_string(count),
+                        std::to_string(count) + " output name" + (count > 1 ? "s are" : " is") +
+                            " shared by several inputs: " + problems +
+                            " (give the outputs a suffix, or keep each input's format)");
 }
 
 // An output that is one of the inputs, by any name (a hard or symbolic link, a bind mount):
@@ -183,10 +223,13 @@ std::string placement_problem(const fs::path& path) {
   return problem ? "cannot write '" + abbreviated(path) + "': " + *problem : "";
 }
 
-BatchItem item_for(const FoundImage& image, const fs::path& output) {
+BatchItem item_for(const FoundImage& image, const fs::path& output,
+                   const BatchPlanOptions& options) {
   std::error_code error;
   const auto bytes = fs::file_size(image.path, error);
-  return BatchItem{image.path, output, image.relative, error ? 0 : bytes};
+  const std::optional<InputStamp> stamp = stamp_input(image.path);
+  return BatchItem{image.path, output, image.relative, error ? 0 : bytes,
+                   stamp ? source_record(*stamp, options.options_digest) : ""};
 }
 
 bool in_shard(const std::string& relative, const Shard& shard) {
@@ -247,35 +290,54 @@ bool has_image_extension(const fs::path& path) {
          kImageExtensions.end();
 }
 
+namespace {
+
+// Where `item` stands, by its extended attribute, or by the manifest where there is one.
+OutputState state_of(const BatchItem& item, const BatchPlan& plan,
+                     const BatchPlanOptions& options) {
+  if (!plan.manifest) return output_state(item.input, item.output, options.options_digest);
+  return output_state(item.input, item.output, plan.manifest->record_of(item.output),
+                      options.options_digest);
+}
+
+// Sorts out this shard's images: to filter, to skip, or failed before any work.
+void sort_out(const std::vector<FoundImage>& found, const std::vector<fs::path>& outputs,
+              const BatchPlanOptions& options, BatchPlan& plan) {
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (!in_shard(found[i].relative, options.shard)) continue;
+    check_stop(options);
+    BatchItem item = item_for(found[i], outputs[i], options);
+    if (std::string problem = placement_problem(item.output); !problem.empty()) {
+      plan.failed.push_back({std::move(item), std::move(problem)});
+      continue;
+    }
+    item.output_state = state_of(item, plan, options);
+    const bool skip = !options.overwrite && item.output_state == OutputState::up_to_date;
+    (skip ? plan.skipped : plan.work).push_back(std::move(item));
+  }
+}
+
+}  // namespace
+
 BatchPlan plan_batch(const BatchPlanOptions& options) {
   const std::string extension = output_extension(options.format);
   check_suffix(options.suffix);
-  check_folders(options);
-  const ScanResult scan = scan_for_images(
-      options.input_dir, {options.recursive, identity_of(options.output_dir), options.stop});
+  check_inputs(options);
+  const ScanResult scan = find_images(options);
   const std::vector<FoundImage>& found = scan.images;
   std::vector<fs::path> outputs;
   outputs.reserve(found.size());
   for (const FoundImage& image : found) outputs.push_back(output_for(image, options, extension));
-  check_collisions(found, outputs);
+  check_collisions(found, outputs, options.inputs.size() == 1);
   check_outputs_are_not_inputs(found, outputs);
   check_report(options, found, outputs);
 
   BatchPlan plan;
   plan.found = found.size();
+  if (options.records_in_manifest || !keeps_extended_attributes(options.output_dir))
+    plan.manifest.emplace(options.output_dir);
   add_scan_failures(scan.failures, options, plan);
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    if (!in_shard(found[i].relative, options.shard)) continue;
-    check_stop(options);
-    BatchItem item = item_for(found[i], outputs[i]);
-    if (std::string problem = placement_problem(item.output); !problem.empty()) {
-      plan.failed.push_back({std::move(item), std::move(problem)});
-      continue;
-    }
-    item.output_state = output_state(item.input, item.output, options.options_digest);
-    const bool skip = !options.overwrite && item.output_state == OutputState::up_to_date;
-    (skip ? plan.skipped : plan.work).push_back(std::move(item));
-  }
+  sort_out(found, outputs, options, plan);
   std::sort(plan.failed.begin(), plan.failed.end(),
             [](const auto& a, const auto& b) { return a.item.relative < b.item.relative; });
   return plan;
@@ -302,6 +364,16 @@ void create_output_folders(const fs::path& output_dir, BatchPlan& plan) {
   plan.work = std::move(work);
   std::sort(plan.failed.begin(), plan.failed.end(),
             [](const auto& a, const auto& b) { return a.item.relative < b.item.relative; });
+}
+
+void record_in_manifest(BatchPlan& plan, std::span<const FileResult> results) {
+  if (!plan.manifest) return;
+  for (const FileResult& result : results) {
+    if (result.status != FileStatus::processed) continue;
+    const BatchItem& item = plan.work[result.item];
+    plan.manifest->set(item.output, item.record);
+  }
+  plan.manifest->save();
 }
 
 }  // namespace pblur

@@ -5,11 +5,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/base/errors.h"
+#include "core/batch/file_result.h"
+#include "core/batch/output_manifest.h"
 #include "core/batch/output_record.h"
 
 namespace pblur {
@@ -32,7 +36,9 @@ std::uint64_t shard_of(std::string_view relative_path, std::uint64_t count);
 bool has_image_extension(const std::filesystem::path& path);
 
 struct BatchPlanOptions {
-  std::filesystem::path input_dir;
+  // Folders of images, and image files: a folder's images keep their path below it in
+  // output_dir, a file its name.
+  std::vector<std::filesystem::path> inputs;
   std::filesystem::path output_dir;
   bool recursive = false;
   std::string format;  // output extension without the dot ("jpg"); empty: keep each input's
@@ -42,13 +48,16 @@ struct BatchPlanOptions {
   std::stop_token stop;          // scanning ends with Interrupted when a stop is requested
   std::string options_digest;    // output_options_digest() of the filter and save
   std::filesystem::path report;  // the report file; empty: none (or stdout)
+  // Tests: keep the records in the manifest, as where output_dir has no extended attributes.
+  bool records_in_manifest = false;
 };
 
 struct BatchItem {
   std::filesystem::path input;
   std::filesystem::path output;
-  std::string relative;  // the input's path below the input folder, '/'-separated
+  std::string relative;  // the input's path below its input folder ('/'-separated), or its name
   std::uint64_t input_bytes = 0;
+  std::string record{};  // the source record of the output to make: the input as planned
   OutputState output_state = OutputState::missing;  // why it is to be filtered, or skipped
 };
 
@@ -62,15 +71,37 @@ struct BatchPlan {
   std::vector<BatchItem> work;      // this shard's images to filter, by relative path
   std::vector<BatchItem> skipped;   // this shard's images whose output is up to date
   std::vector<PlanFailure> failed;  // failed before any work, by relative path
-  std::size_t found = 0;            // images found in the input folder, all shards
+  std::size_t found = 0;            // images found in the inputs, all shards
+  // Where the output folder keeps no extended attributes: the records, kept in its manifest.
+  std::optional<OutputManifest> manifest;
+};
+
+// An option of a plan that cannot be used. Carries the option's value; the command line words it.
+class PlanOptionError : public UsageError {
+ public:
+  enum class Problem {
+    unknown_format,      // value: the format
+    suffix_with_slash,   // value: the suffix
+    suffix_too_long,     // value: the suffix
+    output_scanned,      // value: the output folder, inside the input folder `other`
+    shared_output_names  // value: which inputs share which output; other: how many outputs
+  };
+  PlanOptionError(Problem kind, std::string given, std::string beside, const std::string& message)
+      : UsageError(message), problem(kind), value(std::move(given)), other(std::move(beside)) {}
+
+  Problem problem;
+  std::string value;
+  std::string other;
 };
 
 // Finds the images, maps each to its output and decides what to skip: an output whose record
-// says it was made from its input as it is now with the same options (output_is_up_to_date).
-// Throws before any work: InputError (no input folder), OutputError (the output folder is a
-// file, the report is an input, not a regular file or one of the outputs), UsageError (an
-// unknown --format, a --format or --suffix that is not a plain name, an output folder that the
-// scan would read as input, two inputs with one output, an output that is an input).
+// says it was made from its input as it is now with the same options. The records are the
+// outputs' extended attributes, or the manifest of an output folder that has none. Throws
+// before any work: InputError (a missing input), OutputError (the output folder is a file, the
+// report is an input, not a regular file or one of the outputs), PlanOptionError (an unknown
+// format, a suffix that is not a plain name, an output folder that the scan would read as
+// input, two inputs with one output), UsageError (an output folder that is an input folder, an
+// output that is an input).
 //
 // Folders and files are compared by identity (device and inode), so a symbolic link or a bind
 // mount of a folder is that folder. The output folder may lie inside the input folder only when
@@ -87,5 +118,9 @@ BatchPlan plan_batch(const BatchPlanOptions& options);
 // OutputError if the output folder cannot be made; an image whose subfolder cannot be (a file
 // stands in its way) moves from `work` to `failed`.
 void create_output_folders(const std::filesystem::path& output_dir, BatchPlan& plan);
+
+// Where the plan keeps its records in a manifest: records there each output of `results` that
+// was made, and saves it. Throws OutputError.
+void record_in_manifest(BatchPlan& plan, std::span<const FileResult> results);
 
 }  // namespace pblur

@@ -74,20 +74,41 @@ OutputRules output_rules_for(const fs::path& input, const FilterChain& spec,
   return OutputRules{{stamp->id}, source_record(*stamp, output_options_digest(spec, save))};
 }
 
+namespace {
+
+OutputState judged_by_record(const fs::path& input, const std::string& record,
+                             const std::string& options_digest) {
+  const std::optional<InputStamp> stamp = stamp_input(input);
+  if (!stamp) return OutputState::input_changed;
+  if (record == source_record(*stamp, options_digest)) return OutputState::up_to_date;
+  const std::string made_from = source_record(*stamp, "");
+  return record.starts_with(made_from) ? OutputState::other_options : OutputState::input_changed;
+}
+
+OutputState judged_without_record(const fs::path& input, const fs::path& output) {
+  return newer_than(output, input) ? OutputState::up_to_date : OutputState::older_unrecorded;
+}
+
+}  // namespace
+
 OutputState output_state(const fs::path& input, const fs::path& output,
                          const std::string& options_digest) {
   const std::optional<std::string> record = read_record(output);
   if (!record) {
     if (errno == ENOENT) return OutputState::missing;
     const bool unrecorded = errno == ENODATA || errno == ENOTSUP;
-    return unrecorded && newer_than(output, input) ? OutputState::up_to_date
-                                                   : OutputState::older_unrecorded;
+    return unrecorded ? judged_without_record(input, output) : OutputState::older_unrecorded;
   }
-  const std::optional<InputStamp> stamp = stamp_input(input);
-  if (!stamp) return OutputState::input_changed;
-  if (*record == source_record(*stamp, options_digest)) return OutputState::up_to_date;
-  const std::string made_from = source_record(*stamp, "");
-  return record->starts_with(made_from) ? OutputState::other_options : OutputState::input_changed;
+  return judged_by_record(input, *record, options_digest);
+}
+
+OutputState output_state(const fs::path& input, const fs::path& output,
+                         const std::optional<std::string>& record,
+                         const std::string& options_digest) {
+  std::error_code error;
+  if (!fs::exists(output, error)) return OutputState::missing;
+  return record ? judged_by_record(input, *record, options_digest)
+                : judged_without_record(input, output);
 }
 
 bool output_is_up_to_date(const fs::path& input, const fs::path& output,

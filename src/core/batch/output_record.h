@@ -44,10 +44,16 @@ enum class OutputState {
   older_unrecorded  // no record, and older than its input
 };
 
-// Where `output` stands: its record against `input` and `options_digest`. An output without a
-// record (a file system without extended attributes, or written by another program) counts as
-// up to date if it is newer than its input.
+// Where `output` stands: its extended attribute's record against `input` and `options_digest`. An
+// output without a record (a file system without extended attributes, or written by another
+// program) counts as up to date if it is newer than its input.
 OutputState output_state(const std::filesystem::path& input, const std::filesystem::path& output,
+                         const std::string& options_digest);
+
+// Where `output` stands, judged by `record`: the record kept for it elsewhere (an OutputManifest),
+// nullopt if none is.
+OutputState output_state(const std::filesystem::path& input, const std::filesystem::path& output,
+                         const std::optional<std::string>& record,
                          const std::string& options_digest);
 
 // Whether the regular file `output` was made from `input` as it is now, with these options.

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/backends/backend_choice.h"
-#include "core/batch/batch_runner.h"
+#include "core/batch/batch_options.h"
 
 namespace pblur {
 

@@ -229,7 +229,7 @@ void check_pixel_budget(const fs::path& path, std::uint64_t width, std::uint64_t
   const std::uint64_t pixels = pixel_count(header);
   if (pixels > max_pixels) {
     refuse_input(path, "the image is " + std::to_string(width) + "x" + std::to_string(height) +
-                           " = " + std::to_string(pixels) + " pixels, more than --max-pixels " +
+                           " = " + std::to_string(pixels) + " pixels, more than the pixel limit " +
                            std::to_string(max_pixels));
   }
 }
@@ -290,8 +290,9 @@ void check_output_path(const fs::path& path) {
 // What a refusal suggests: other formats, and the conversions that would change the image.
 std::string conversions_to_try(const cv::Mat& image) {
   std::string options;
-  if (image.depth() == CV_16U) options = "--depth 8";
-  if (image.channels() == 4) options += std::string(options.empty() ? "" : " and ") + "--flatten";
+  if (image.depth() == CV_16U) options = "converting to 8 bits";
+  if (image.channels() == 4)
+    options += std::string(options.empty() ? "" : " and ") + "flattening the alpha";
   return options.empty() ? "try .png or .tif" : "try .png or .tif, or " + options;
 }
 
