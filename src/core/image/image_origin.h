@@ -27,11 +27,13 @@ struct MetadataKeep {
 struct ImageOrigin {
   ImageMetadata metadata;  // EXIF checked, and upright when the reader turned the pixels
   std::optional<int> jpeg_quality;
+  bool webp_lossless = false;         // a lossless WebP input: a WebP output is lossless too
   std::vector<std::string> warnings;  // one line each, naming the file
 };
 
 // The origin of the image `reader` decodes from `input` (named in the warnings): a corrupt EXIF
-// block is dropped with a warning, and an EXIF orientation the reader applies becomes 1.
+// block, or an ICC profile libpng refuses, is dropped with a warning, and an EXIF orientation the
+// reader applies becomes 1.
 ImageOrigin origin_of(const RowReader& reader, const std::string& input);
 
 // The metadata an output of `width` x `height` pixels carries: what `keep` keeps of the
