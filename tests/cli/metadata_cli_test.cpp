@@ -250,29 +250,6 @@ TEST(MetadataCli, ACorruptExifBlockInABatchWorkerIsReportedAsAWarning) {
   }
 }
 
-TEST(MetadataCli, AnIccProfileLibpngRefusesIsDroppedWithAWarningAndThePngWritten) {
-  testing::TemporaryFolder folder;
-  std::string bytes = shell("cat " + quoted(tagged_photo(folder, "in.jpg", "JPEG")));
-  const std::size_t profile = bytes.find(std::string("ICC_PROFILE\0", 12));
-  ASSERT_NE(profile, std::string::npos);
-  ASSERT_EQ(bytes.substr(profile + 14 + 36, 4), "acsp");
-  bytes.replace(profile + 14 + 36, 4, "xxxx");  // the profile's signature
-  std::ofstream(folder / "bad.jpg", std::ios::binary) << bytes;
-  const std::string start =
-      "pblur: warning: '" + (folder / "bad.jpg").string() + "': its ICC profile is invalid (";
-  for (const char* backend : {"--seq", "--procs=2"}) {
-    const testing::CommandResult result =
-        testing::run_pblur({(folder / "bad.jpg").string(), (folder / "out.png").string(), backend});
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    EXPECT_THAT(result.err, ::testing::StartsWith(start));
-    EXPECT_THAT(result.err, ::testing::EndsWith("); the output is written without it\n"));
-    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
-    EXPECT_EQ(only(tags_of(folder / "out.png"), "ICC.*"), Tags{});
-    EXPECT_EQ(only(tags_of(folder / "out.png"), "XMP-.*"),
-              only(tags_of(folder / "bad.jpg"), "XMP-.*"));
-  }
-}
-
 TEST(MetadataCli, AQ80JpegComesOutAtQ80AboutTheSizeVipsWrites) {
   testing::TemporaryFolder folder;
   const fs::path in = tagged_photo(folder, "in.jpg", "JPEG");

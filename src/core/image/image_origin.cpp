@@ -1,31 +1,14 @@
 #include "core/image/image_origin.h"
 
 #include "core/image/exif_block.h"
-#include "core/image/png_metadata.h"
 
 namespace pblur {
-namespace {
-
-// Drops a profile libpng refuses (the strictest of pblur's writers, and a fair judge of a broken
-// one) with a warning, so that no output fails for it.
-void check_icc_profile(ImageOrigin& origin, int channels, const std::string& input) {
-  std::vector<std::byte>& icc = origin.metadata.icc;
-  if (icc.empty()) return;
-  if (const auto refusal = png_icc_refusal(icc, channels)) {
-    origin.warnings.push_back("'" + input + "': its ICC profile is invalid (" + *refusal +
-                              "); the output is written without it");
-    icc.clear();
-  }
-}
-
-}  // namespace
 
 ImageOrigin origin_of(const RowReader& reader, const std::string& input) {
   ImageOrigin origin;
   origin.metadata = reader.metadata();
   origin.jpeg_quality = reader.jpeg_quality();
   origin.webp_lossless = reader.webp_lossless();
-  check_icc_profile(origin, reader.layout().channels, input);
   std::vector<std::byte>& exif = origin.metadata.exif;
   if (exif.empty()) return origin;
   try {

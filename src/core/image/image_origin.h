@@ -32,8 +32,7 @@ struct ImageOrigin {
 };
 
 // The origin of the image `reader` decodes from `input` (named in the warnings): a corrupt EXIF
-// block, or an ICC profile libpng refuses, is dropped with a warning, and an EXIF orientation the
-// reader applies becomes 1.
+// block is dropped with a warning, and an EXIF orientation the reader applies becomes 1.
 ImageOrigin origin_of(const RowReader& reader, const std::string& input);
 
 // The metadata an output of `width` x `height` pixels carries: what `keep` keeps of the

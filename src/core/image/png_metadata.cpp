@@ -3,8 +3,6 @@
 #include <cmath>
 #include <cstring>
 
-#include "core/image/png_error.h"
-
 namespace pblur {
 namespace {
 
@@ -61,25 +59,6 @@ ImageMetadata png_metadata_of(png_structp png, png_infop info) {
   metadata.xmp = xmp_of(png, info);
   metadata.resolution = resolution_of(png, info);
   return metadata;
-}
-
-std::optional<std::string> png_icc_refusal(const std::vector<std::byte>& icc, int channels) {
-  PngMessages messages;
-  messages.warnings_fail = true;
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &messages, PngMessages::on_error,
-                                            PngMessages::on_warning);
-  png_infop info = png ? png_create_info_struct(png) : nullptr;
-  const int color_type = channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB;
-  const bool taken =
-      info && png_guarded(png, [&] {
-        png_set_IHDR(png, info, 1, 1, 8, color_type, PNG_INTERLACE_NONE,
-                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-        png_set_iCCP(png, info, "ICC profile", PNG_COMPRESSION_TYPE_BASE,
-                     reinterpret_cast<png_const_bytep>(icc.data()), png_uint_32(icc.size()));
-      });
-  png_destroy_write_struct(&png, &info);
-  if (taken) return std::nullopt;
-  return info ? messages.message : "libpng could not start";
 }
 
 void set_png_metadata(png_structp png, png_infop info, const ImageMetadata& metadata,

@@ -1,8 +1,6 @@
 #pragma once
 
-#include <optional>
 #include <string>
-#include <vector>
 
 #include <png.h>
 
@@ -12,10 +10,6 @@ namespace pblur {
 
 // The eXIf, iCCP, XMP iTXt and pHYs chunks read with the header (IPTC has no PNG chunk).
 ImageMetadata png_metadata_of(png_structp png, png_infop info);
-
-// Why libpng refuses `icc` as the profile of a PNG of `channels` channels (a header or tag table
-// it finds broken, a colour space other than the image's, ...), or nullopt if it takes it.
-std::optional<std::string> png_icc_refusal(const std::vector<std::byte>& icc, int channels);
 
 // Sets those chunks from `metadata` before png_write_info (inside png_guarded); `xmp_text` is
 // metadata.xmp as a NUL-terminated string, made beforehand (libpng measures it with strlen).
