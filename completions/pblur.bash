@@ -6,7 +6,7 @@ _pblur_filters="gaussian box median pil-blur pil-contour pil-detail pil-edge-enh
   unsharp bilateral kernel erode dilate open close gradient tophat blackhat sobel scharr
   laplacian min max"
 _pblur_filter_options="--filter --sigma --ksize --border"
-_pblur_run_options="-j --procs --jobs -o --output --threads --seq --strips --transport --quality --keep
+_pblur_run_options="-j --procs --jobs -o --output --threads --seq --strips --transport --quality --lossless --keep
   --max-pixels --strip-timeout --alpha --linear --depth --flatten -q --quiet -v --verbose"
 
 # Files (or folders with -d), named as typed.

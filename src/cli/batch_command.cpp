@@ -122,6 +122,7 @@ SaveOptions save_options(const BatchCommandOptions& options) {
   if (options.image.quality > 0) save.quality = options.image.quality;
   save.convert = to_pixel_conversion(options.pixels);
   save.keep = to_metadata_keep(options.output_flags);
+  save.lossless = options.output_flags.lossless;
   return save;
 }
 
@@ -392,6 +393,7 @@ int run_batch_command(const BatchCommandOptions& given) {
   const BackendChoice choice = to_backend_choice(options.backend);
   const FilterChain spec = with_pixel_mode(to_filter_chain(options.filter), options.pixels);
   if (!options.naming.format.empty()) check_quality_is_used(options.image, options.naming.format);
+  check_lossless_is_used(options.output_flags, options.image.quality, options.naming.format);
   if (options.verbose)
     messages() << "pblur: " << describe_settings(spec, choice, options.image) << "\n";
   check_report_path(options.naming.report);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.h"
+#include "cli/output_options.h"
 #include "cli/progress.h"
 #include "core/base/errors.h"
 #include "core/os/atomic_output.h"
@@ -166,6 +167,7 @@ void print_summary(const BatchTally& tally, bool quiet, bool verbose) {
   for (const FileResult& result : tally.results) {
     if (result.status == FileStatus::failed) print_error(result.reason);
   }
+  for (const FileResult& result : tally.results) print_warnings(result.warnings);
 }
 
 void write_json_report(const std::filesystem::path& path, const BatchTally& tally) {

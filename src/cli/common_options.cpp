@@ -160,7 +160,7 @@ std::optional<std::uint64_t> parse_count(std::string_view text) {
 
 void add_image_flags(CLI::App& app, ImageFlags& flags) {
   app.add_option("--quality", flags.quality,
-                 "JPEG and WebP quality, 1 to 100 (default: a JPEG input's own, else 95)")
+                 "JPEG and WebP quality, 1 to 100 (default: a JPEG input's own, else 95; WebP 75)")
       ->check(CLI::Range(1, 100));
   app.add_option("--max-pixels", flags.max_pixels,
                  "refuse inputs with more pixels than N (default " +

@@ -159,6 +159,7 @@ SaveOptions save_options(const FilterCommandOptions& options) {
   if (options.image.quality > 0) save.quality = options.image.quality;
   save.convert = to_pixel_conversion(options.pixels);
   save.keep = to_metadata_keep(options.output_flags);
+  save.lossless = options.output_flags.lossless;
   return save;
 }
 
@@ -182,6 +183,7 @@ int filter_to_standard_output(const FilterCommandOptions& options, const FilterC
                                          : "unknown output format '" + extension + "'"));
   }
   check_quality_is_used(options.image, extension);
+  check_lossless_is_used(options.output_flags, options.image.quality, extension);
   validate(spec, image.depth());
   const fs::path encoded_as = "standard-output" + extension;
   const SaveOptions save = save_options(options);
@@ -194,6 +196,7 @@ int filter_to_standard_output(const FilterCommandOptions& options, const FilterC
 int filter_to_file(const FilterCommandOptions& options, const FilterChain& spec,
                    const BackendChoice& choice, const std::string& input) {
   check_quality_is_used(options.image, options.output);
+  check_lossless_is_used(options.output_flags, options.image.quality, options.output);
   check_output_path(options.output);
   check_replaceable(options.output, {});  // INPUT may be OUTPUT: read whole, then replaced
   remove_abandoned_temporaries(fs::path(options.output).parent_path().empty()
@@ -316,8 +319,10 @@ int run_filter_command(const FilterCommandOptions& given) {
   const BackendChoice choice = to_backend_choice(options.backend);
   check_output_name(options.output);
   const std::optional<std::string> output_format = standard_stream_format(options.output);
-  if (output_format && !output_format->empty())
+  if (output_format && !output_format->empty()) {
     check_quality_is_used(options.image, *output_format);
+    check_lossless_is_used(options.output_flags, options.image.quality, *output_format);
+  }
   std::optional<StandardInputFile> standard_input;
   const std::string& given_input = options.inputs.front();
   if (standard_stream_format(given_input)) {

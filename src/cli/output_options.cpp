@@ -1,9 +1,12 @@
 #include "cli/output_options.h"
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <sstream>
 
 #include "cli/cli_support.h"
+#include "core/base/errors.h"
 
 namespace pblur::cli {
 namespace {
@@ -51,6 +54,22 @@ void add_output_flags(CLI::App& app, OutputFlags& flags) {
                  "xmp, iptc (the resolution is always kept)")
       ->check(keep_value())
       ->capture_default_str();
+  app.add_flag("--lossless", flags.lossless,
+               "write WebP without loss (default: lossy at quality 75, or lossless when the "
+               "input is a lossless WebP); refused with --quality and for other formats");
+}
+
+void check_lossless_is_used(const OutputFlags& flags, int quality, const std::string& format) {
+  if (!flags.lossless) return;
+  if (quality > 0)
+    throw UsageError(
+        "--lossless and --quality cannot both be given: a lossless WebP has no quality");
+  if (format.empty()) return;
+  std::string extension = format.substr(format.find_last_of('.') + 1);
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
+  if (extension != "webp")
+    throw UsageError("--lossless is not used by ." + extension + " outputs: only WebP has it");
 }
 
 MetadataKeep to_metadata_keep(const OutputFlags& flags) {

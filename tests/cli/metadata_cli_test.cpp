@@ -1,10 +1,11 @@
 // What an output keeps of its input's metadata, read back by an independent reader (exiftool):
-// every tag and the ICC profile byte for byte through JPEG, PNG and TIFF and across them, an
-// applied orientation written as 1, --keep none, a corrupt EXIF block dropped with a warning,
-// and a JPEG input's quality kept.
+// every tag and the ICC profile byte for byte through JPEG, PNG, TIFF and WebP and across them,
+// an applied orientation written as 1, --keep none, a corrupt EXIF block dropped with a warning
+// (in batch workers too), and a JPEG input's quality kept.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -72,7 +73,7 @@ std::string icc_of(const fs::path& file) {
 }
 
 // A Q80 photo with an sRGB profile (tests/image/srgb.icc, Little CMS's), 300 dpi, and EXIF, XMP and
-// IPTC tags written by exiftool; `format` is Pillow's ("JPEG", "PNG", "TIFF").
+// IPTC tags written by exiftool; `format` is Pillow's ("JPEG", "PNG", "TIFF", "WEBP").
 fs::path tagged_photo(const testing::TemporaryFolder& folder, const std::string& name,
                       const std::string& format, int orientation = 1) {
   const fs::path photo = folder / name;
@@ -82,7 +83,8 @@ fs::path tagged_photo(const testing::TemporaryFolder& folder, const std::string&
         "', 'rb').read(); Image.open('" + testing::sample_image("fruits.jpg").string() +
         "').save('" + photo.string() + "', '" + format +
         "', quality=80, icc_profile=icc, dpi=(300, 300))\"");
-  const std::string iptc = format == "PNG" ? "" : " -IPTC:Keywords=blur -IPTC:City=Lyon";
+  const bool has_iptc = format != "PNG" && format != "WEBP";
+  const std::string iptc = has_iptc ? " -IPTC:Keywords=blur -IPTC:City=Lyon" : "";
   shell(
       "exiftool -q -overwrite_original -Make=Canon '-Model=EOS 5D' "
       "'-DateTimeOriginal=2024:05:01 10:00:00' '-Copyright=Jane Doe' -ExifImageWidth=512 "
@@ -164,6 +166,35 @@ TEST(MetadataCli, ConvertedFormatsKeepWhatTheTargetHolds) {
   for (const char* out : {"a.png", "a.tif", "b.jpg"}) EXPECT_EQ(icc_of(folder / out), icc_of(jpeg));
 }
 
+constexpr const char* kWebpGroups = "IFD0|ExifIFD|XMP-.*|ICC.*";
+
+TEST(MetadataCli, AWebpKeepsEveryTagAndItsProfileAsWebpJpegAndPng) {
+  testing::TemporaryFolder folder;
+  const fs::path in = tagged_photo(folder, "in.webp", "WEBP");
+  const Tags expected = only(tags_of(in), kWebpGroups);
+  ASSERT_GT(expected.size(), 20u);
+  ASSERT_EQ(expected.at("XMP-dc:Creator"), "Jane");
+  for (const char* name : {"out.webp", "out.jpg", "out.png"}) {
+    filter({in.string(), (folder / name).string(), "--procs", "2"});
+    EXPECT_EQ(only(tags_of(folder / name), kWebpGroups), expected) << name;
+    EXPECT_EQ(icc_of(folder / name), icc_of(in)) << name;
+  }
+}
+
+TEST(MetadataCli, AJpegKeepsItsTagsAndProfileAsWebpAndKeepNoneLeavesNoChunk) {
+  testing::TemporaryFolder folder;
+  const fs::path in = tagged_photo(folder, "in.jpg", "JPEG");
+  filter({in.string(), (folder / "all.webp").string()});
+  EXPECT_EQ(only(tags_of(folder / "all.webp"), kWebpGroups), only(tags_of(in), kWebpGroups));
+  EXPECT_EQ(icc_of(folder / "all.webp"), icc_of(in));
+  filter({(folder / "all.webp").string(), (folder / "none.webp").string(), "--keep", "none"});
+  EXPECT_EQ(only(tags_of(folder / "none.webp"), kWebpGroups), Tags{});
+  const std::string bytes = shell("cat " + quoted(folder / "none.webp"));
+  EXPECT_EQ(bytes.substr(12, 4), "VP8 ");  // the simple format: no chunk but the image's
+  for (const char* chunk : {"VP8X", "ICCP", "EXIF", "XMP "})
+    EXPECT_EQ(bytes.find(chunk), std::string::npos) << chunk;
+}
+
 TEST(MetadataCli, KeepNoneLeavesNoneAndAListKeepsOnlyWhatItNames) {
   testing::TemporaryFolder folder;
   const fs::path in = tagged_photo(folder, "in.jpg", "JPEG");
@@ -198,6 +229,27 @@ TEST(MetadataCli, ACorruptExifBlockIsDroppedWithAWarningAndTheImageWritten) {
     EXPECT_EQ(only(tags_of(folder / "out.jpg"), "IFD0|ExifIFD"), Tags{});
     EXPECT_EQ(only(tags_of(folder / "out.jpg"), "XMP-.*|IPTC|ICC.*"),
               only(tags_of(in), "XMP-.*|IPTC|ICC.*"));
+  }
+}
+
+TEST(MetadataCli, ACorruptExifBlockInABatchWorkerIsReportedAsAWarning) {
+  testing::TemporaryFolder folder;
+  fs::create_directory(folder / "in");
+  std::string bytes = shell("cat " + quoted(tagged_photo(folder, "in.jpg", "JPEG")));
+  const std::size_t exif = bytes.find(std::string("Exif\0\0MM", 8));
+  ASSERT_NE(exif, std::string::npos);
+  bytes.replace(exif + 10, 4, "\x7f\xff\xff\xf0", 4);  // IFD0 far beyond the block
+  std::ofstream(folder / "in/bad.jpg", std::ios::binary) << bytes;
+  const std::string warning = "pblur: warning: '" + (folder / "in/bad.jpg").string() +
+                              "': its EXIF block is corrupt (the EXIF block points outside "
+                              "itself); the output is written without it\n";
+  for (const char* split : {"images", "strips"}) {
+    const testing::CommandResult result =
+        testing::run_pblur({"batch", (folder / "in").string(), (folder / split).string(), "--split",
+                            split, "--procs", "2"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_THAT(result.err, ::testing::HasSubstr(warning)) << split;
+    EXPECT_TRUE(fs::exists(folder / split / "bad.jpg")) << split;
   }
 }
 

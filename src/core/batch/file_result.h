@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pblur {
 
@@ -26,6 +27,7 @@ struct FileResult {
   std::string reason;  // when failed: one line that names the file
   std::uint64_t output_bytes = 0;
   FileTimes times;
+  std::vector<std::string> warnings = {};  // one line each, naming the file: metadata dropped
 };
 
 using FileReport = std::function<void(const FileResult&)>;

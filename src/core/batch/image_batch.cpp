@@ -25,6 +25,7 @@ FileResult file_result(std::size_t item, const ImageJobResult& job) {
   result.reason = job.reason;
   result.output_bytes = job.output_bytes;
   result.times = job.times;
+  result.warnings = job.warnings;
   return result;
 }
 

@@ -26,24 +26,28 @@ struct JobHeader {
   FilterChain spec;
   std::uint64_t max_pixels;
   std::int32_t quality;  // 0: the format's default
+  std::uint32_t lossless;
   PixelConversion convert;
   MetadataKeep keep;
   std::uint32_t input_size;
   std::uint32_t output_size;
 };
 
-// The fixed part of a result message; the reason follows it when the job failed.
+// The fixed part of a result message; the reason follows it when the job failed, then the
+// warnings, each ended by a NUL (which no file name holds).
 struct ResultHeader {
   std::int64_t load_ns;
   std::int64_t filter_ns;
   std::int64_t save_ns;
   std::uint64_t output_bytes;
   std::uint32_t ok;
-  std::uint32_t unused;
+  std::uint32_t reason_size;
 };
 
-// Longest reason sent back: far below the result queue's message size.
+// Longest reason, and longest warnings all told, sent back: far below the result queue's
+// message size.
 constexpr std::size_t kMaxReason = 2000;
+constexpr std::size_t kMaxWarnings = 4000;
 
 void append(std::vector<std::byte>& bytes, const void* data, std::size_t size) {
   const auto* first = static_cast<const std::byte*>(data);
@@ -87,6 +91,7 @@ ImageJobResult run_whole(const ImageJob& job, const OutputRules& rules) {
   write_file_atomically(job.output, std::as_bytes(std::span(bytes)), rules);
   result.times.save = Clock::now() - start;
   result.output_bytes = bytes.size();
+  result.warnings = origin.warnings;
   result.ok = true;
   return result;
 }
@@ -124,6 +129,7 @@ std::vector<std::byte> encode_image_job(const ImageJob& job) {
   const JobHeader header{job.spec,
                          job.load.max_pixels,
                          job.save.quality.value_or(0),
+                         job.save.lossless ? 1u : 0u,
                          job.save.convert,
                          job.save.keep,
                          static_cast<std::uint32_t>(input.size()),
@@ -148,6 +154,7 @@ ImageJob decode_image_job(std::span<const std::byte> message) {
   job.spec = header.spec;
   job.load.max_pixels = header.max_pixels;
   if (header.quality > 0) job.save.quality = header.quality;
+  job.save.lossless = header.lossless != 0;
   job.save.convert = header.convert;
   job.save.keep = header.keep;
   return job;
@@ -155,18 +162,28 @@ ImageJob decode_image_job(std::span<const std::byte> message) {
 
 void image_job_task(std::span<const std::byte> message, const ResultSender& send) {
   const ImageJobResult result = run_image_job(decode_image_job(message));
+  const std::string_view reason = std::string_view(result.reason).substr(0, kMaxReason);
+  std::string text(reason);
+  for (const std::string& warning : result.warnings) {
+    if (text.size() + warning.size() + 1 > reason.size() + kMaxWarnings) break;
+    text += warning + '\0';
+  }
   const ResultHeader header{result.times.load.count(), result.times.filter.count(),
                             result.times.save.count(), result.output_bytes,
-                            result.ok ? 1u : 0u,       0};
-  const std::string_view reason = std::string_view(result.reason).substr(0, kMaxReason);
-  send(std::as_bytes(std::span(&header, 1)), std::as_bytes(std::span(reason)));
+                            result.ok ? 1u : 0u,       std::uint32_t(reason.size())};
+  send(std::as_bytes(std::span(&header, 1)), std::as_bytes(std::span(text)));
 }
 
 ImageJobResult decode_image_job_result(std::span<const std::byte> message) {
   const auto header = read_header<ResultHeader>(message, "batch");
   ImageJobResult result;
   result.ok = header.ok != 0;
-  result.reason = text_of(message.subspan(sizeof header));
+  const auto text = message.subspan(sizeof header);
+  if (text.size() < header.reason_size) throw std::runtime_error("malformed batch result");
+  result.reason = text_of(text.first(header.reason_size));
+  const std::string warnings = text_of(text.subspan(header.reason_size));
+  for (std::size_t at = 0, end; (end = warnings.find('\0', at)) != std::string::npos; at = end + 1)
+    result.warnings.push_back(warnings.substr(at, end - at));
   result.output_bytes = header.output_bytes;
   result.times = {std::chrono::nanoseconds(header.load_ns),
                   std::chrono::nanoseconds(header.filter_ns),

@@ -28,6 +28,7 @@ struct ImageJobResult {
   std::string reason;  // when not ok: one line that names the file
   std::uint64_t output_bytes = 0;
   FileTimes times;
+  std::vector<std::string> warnings = {};  // metadata dropped and the like, one line each
 };
 
 // The job of loading, filtering and saving `item` with `options`.

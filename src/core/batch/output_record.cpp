@@ -56,7 +56,8 @@ std::string output_options_digest(const FilterChain& chain, const SaveOptions& s
       (keep == MetadataKeep::all()
            ? ""
            : " keep=" + std::to_string(keep.exif) + std::to_string(keep.icc) +
-                 std::to_string(keep.xmp) + std::to_string(keep.iptc));
+                 std::to_string(keep.xmp) + std::to_string(keep.iptc)) +
+      (save.lossless ? " lossless" : "");
   char digest[17];
   std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(fnv1a_64(text)));
   return digest;

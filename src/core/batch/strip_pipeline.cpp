@@ -135,6 +135,7 @@ class StripPipeline {
       write_file_atomically(target.output, std::as_bytes(std::span(bytes)), image.rules);
       image.result.times.save = Clock::now() - start;
       image.result.output_bytes = bytes.size();
+      image.result.warnings = image.origin.warnings;
       return image.result;
     } catch (const std::exception& error) {
       return fail(image.result.item, error);

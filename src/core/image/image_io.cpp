@@ -158,7 +158,8 @@ bool is_jpeg(const fs::path& path) {
 std::unique_ptr<RowWriter> open_writer(std::FILE* file, const fs::path& path,
                                        const RowLayout& layout, const SaveOptions& options = {},
                                        const ImageOrigin& origin = {}) {
-  const RowWriteOptions row{output_quality(path, options, origin), std::nullopt};
+  const RowWriteOptions row{output_quality(path, options, origin), std::nullopt,
+                            output_lossless(options, origin)};
   return open_row_writer(file, encoder_extension(path), layout, row,
                          output_metadata(origin, options.keep, layout.width, layout.height));
 }
@@ -168,7 +169,6 @@ std::vector<int> encode_parameters(const fs::path& path, const SaveOptions& opti
   const std::optional<int> quality = output_quality(path, options, origin);
   if (!quality) return {};
   if (is_jpeg(path)) return {cv::IMWRITE_JPEG_QUALITY, *quality};
-  if (lower_extension(path) == ".webp") return {cv::IMWRITE_WEBP_QUALITY, *quality};
   return {};
 }
 
@@ -264,7 +264,7 @@ cv::Mat load_image(const fs::path& path, const LoadOptions& options, ImageOrigin
 
 bool writes_format(const std::string& extension) {
   const std::string encoder = encoder_extension("x" + extension);
-  if (writer_streams(encoder)) return true;
+  if (has_row_writer(encoder)) return true;
   try {
     return opencv_codecs::has_writer(encoder);
   } catch (const CodecError&) {
@@ -318,6 +318,10 @@ std::optional<int> output_quality(const fs::path& path, const SaveOptions& optio
   if (options.quality) return options.quality;
   if (is_jpeg(path)) return origin.jpeg_quality;
   return std::nullopt;
+}
+
+bool output_lossless(const SaveOptions& options, const ImageOrigin& origin) {
+  return options.lossless || (!options.quality && origin.webp_lossless);
 }
 
 std::vector<uchar> encode_image(const cv::Mat& filtered, const fs::path& path,

@@ -8,8 +8,8 @@
 
 #include <opencv2/core.hpp>
 
-#include "core/image/pixel_conversion.h"
 #include "core/image/image_origin.h"
+#include "core/image/pixel_conversion.h"
 
 namespace pblur {
 
@@ -23,9 +23,12 @@ struct LoadOptions {
 };
 
 struct SaveOptions {
-  // JPEG and WebP, 1-100; unset: a JPEG input's own (see estimate_jpeg_quality), else the
-  // format's default.
+  // JPEG and WebP, 1-100; unset: a JPEG input's own for a JPEG (see estimate_jpeg_quality),
+  // else the format's default (JPEG 95, WebP kDefaultWebpQuality, 75).
   std::optional<int> quality;
+  // A WebP compressed without loss; unset, a WebP is lossy unless its input was a lossless WebP
+  // (see output_lossless).
+  bool lossless = false;
   PixelConversion convert{};  // applied to the pixels before they are encoded
   MetadataKeep keep;
 };
@@ -72,8 +75,12 @@ void save_image(const cv::Mat& image, const std::filesystem::path& path,
                 const SaveOptions& options = {}, const ImageOrigin& origin = {});
 
 // The quality an output at `path` is encoded with: the one given, else a JPEG input's for a
-// JPEG output, else nullopt (the format's default: 95 for JPEG).
+// JPEG output, else nullopt (the format's default: 95 for JPEG, 75 for WebP).
 std::optional<int> output_quality(const std::filesystem::path& path, const SaveOptions& options,
                                   const ImageOrigin& origin);
+
+// Whether a WebP output is compressed without loss: when `options` ask for it, or when the input
+// was a lossless WebP and no quality is given.
+bool output_lossless(const SaveOptions& options, const ImageOrigin& origin);
 
 }  // namespace pblur

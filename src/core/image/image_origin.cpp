@@ -8,6 +8,7 @@ ImageOrigin origin_of(const RowReader& reader, const std::string& input) {
   ImageOrigin origin;
   origin.metadata = reader.metadata();
   origin.jpeg_quality = reader.jpeg_quality();
+  origin.webp_lossless = reader.webp_lossless();
   std::vector<std::byte>& exif = origin.metadata.exif;
   if (exif.empty()) return origin;
   try {

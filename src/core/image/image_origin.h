@@ -27,6 +27,7 @@ struct MetadataKeep {
 struct ImageOrigin {
   ImageMetadata metadata;  // EXIF checked, and upright when the reader turned the pixels
   std::optional<int> jpeg_quality;
+  bool webp_lossless = false;         // a lossless WebP input: a WebP output is lossless too
   std::vector<std::string> warnings;  // one line each, naming the file
 };
 

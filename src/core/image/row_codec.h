@@ -62,6 +62,9 @@ class RowReader {
   // nullopt for the other formats.
   virtual std::optional<int> jpeg_quality() const { return std::nullopt; }
 
+  // Whether the file is a WebP compressed without loss (VP8L); false for the other formats.
+  virtual bool webp_lossless() const { return false; }
+
   // Decodes the next `count` rows into dst, dst + stride, ...; throws CodecError if the file is
   // corrupt or ends early (every decoder warning that means lost or invented pixels is an
   // error). Reading past the last row is an error.

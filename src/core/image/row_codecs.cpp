@@ -16,12 +16,17 @@
 #include "core/image/pnm_writer.h"
 #include "core/image/tiff_reader.h"
 #include "core/image/tiff_writer.h"
+#include "core/image/webp_reader.h"
+#include "core/image/webp_writer.h"
 
 namespace pblur {
 
 namespace {
 
-enum class Format { jpeg, png, pnm, tiff, other };
+// Enough of a file's first bytes to tell its format: "RIFF", a size and "WEBP" for a WebP.
+constexpr std::size_t kSignatureSize = 12;
+
+enum class Format { jpeg, png, pnm, tiff, webp, other };
 
 Format format_of_signature(std::span<const std::byte> signature) {
   const auto starts = [&signature](std::string_view prefix) {
@@ -32,6 +37,10 @@ Format format_of_signature(std::span<const std::byte> signature) {
   if (starts("\x89PNG\r\n\x1a\n")) return Format::png;
   if (is_binary_pnm(signature)) return Format::pnm;
   if (is_tiff(signature)) return Format::tiff;
+  if (signature.size() >= 12 && starts("RIFF") &&
+      std::memcmp(signature.data() + 8, "WEBP", 4) == 0) {
+    return Format::webp;
+  }
   return Format::other;
 }
 
@@ -43,6 +52,7 @@ Format format_of_extension(std::string_view extension) {
   if (lower == ".png") return Format::png;
   if (lower == ".pgm" || lower == ".ppm" || lower == ".pnm") return Format::pnm;
   if (lower == ".tif" || lower == ".tiff") return Format::tiff;
+  if (lower == ".webp") return Format::webp;
   return Format::other;
 }
 
@@ -75,6 +85,8 @@ std::unique_ptr<RowReader> open_reader(Format format, Source source, std::string
       return std::make_unique<PnmReader>(source);
     case Format::tiff:
       return open_tiff(source, fallback_reason);
+    case Format::webp:
+      return std::make_unique<WebpReader>(source);
     case Format::other:
       break;
   }
@@ -86,7 +98,7 @@ std::unique_ptr<RowReader> open_reader(Format format, Source source, std::string
 
 std::unique_ptr<RowReader> open_row_reader(std::FILE* file, std::string* fallback_reason) {
   const off_t start = ftello(file);
-  std::array<std::byte, 8> signature{};
+  std::array<std::byte, kSignatureSize> signature{};
   const std::size_t read = std::fread(signature.data(), 1, signature.size(), file);
   if (fseeko(file, start, SEEK_SET) != 0) throw CodecError("the file cannot be rewound");
   const Format format = format_of_signature(std::span(signature).first(read));
@@ -97,7 +109,7 @@ std::unique_ptr<RowReader> open_row_reader(std::FILE* file, std::string* fallbac
 
 std::unique_ptr<RowReader> open_row_reader(std::span<const std::byte> bytes,
                                            std::string* fallback_reason) {
-  return open_reader(format_of_signature(bytes.first(std::min<std::size_t>(bytes.size(), 8))),
+  return open_reader(format_of_signature(bytes.first(std::min(bytes.size(), kSignatureSize))),
                      bytes, fallback_reason);
 }
 
@@ -121,14 +133,25 @@ std::unique_ptr<RowWriter> open_row_writer(std::FILE* file, std::string_view ext
       return std::make_unique<PnmWriter>(file, layout, pnm_kind_of(extension));
     case Format::tiff:
       return std::make_unique<TiffWriter>(file, layout, metadata);
+    case Format::webp: {
+      WebpWriteOptions webp;
+      if (options.quality) webp.quality = *options.quality;
+      webp.lossless = options.lossless;
+      return std::make_unique<WebpWriter>(file, layout, webp, metadata);
+    }
     case Format::other:
       break;
   }
   return nullptr;
 }
 
-bool writer_streams(std::string_view extension) {
+bool has_row_writer(std::string_view extension) {
   return format_of_extension(extension) != Format::other;
+}
+
+bool writer_streams(std::string_view extension) {
+  const Format format = format_of_extension(extension);
+  return format != Format::other && format != Format::webp;
 }
 
 }  // namespace pblur
