@@ -70,6 +70,7 @@ std::optional<ImageJobResult> stream_job(const ImageJob& job, const OutputRules&
   result.ok = true;
   result.output_bytes = streamed.output_bytes;
   result.times = {streamed.stats.decode, streamed.stats.filter, streamed.stats.encode};
+  result.warnings = streamed.warnings;
   return result;
 }
 

@@ -95,6 +95,7 @@ class StripPipeline {
     if (!streamed.streamed) return false;
     image.result.output_bytes = streamed.output_bytes;
     image.result.times = {streamed.stats.decode, streamed.stats.filter, streamed.stats.encode};
+    image.result.warnings = streamed.warnings;
     image.saved = true;
     return true;
   }
