@@ -105,6 +105,10 @@ std::optional<std::array<std::uint8_t, 3>> parse_background_colour(std::string_v
 }
 
 void ConvertingRowWriter::write_rows(const std::byte* src, std::size_t stride, int count) {
+  if (!conversion_.changes(from_)) {
+    target_.write_rows(src, stride, count);
+    return;
+  }
   const RowLayout to = converted_layout(from_, conversion_);
   converted_.create(count, to.width, to.cv_type());
   convert_rows(conversion_, from_, src, stride, reinterpret_cast<std::byte*>(converted_.data),
